@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { User } from './schemas/users.js';
+
+/**
+ * WebSocket frames. Server → client frames are `{type, data}`; the full list with payloads is in
+ * docs/websocket.md and must stay in step with SERVER_FRAMES below (a test checks it).
+ */
+export const SERVER_FRAMES = {
+  ready: z.object({ userId: z.string(), gatewayId: z.string() }),
+  pong: z.object({ at: z.number() }),
+  error: z.object({ code: z.string(), message: z.string() }),
+  'user.updated': User,
+} as const;
+export type ServerFrameType = keyof typeof SERVER_FRAMES;
+export interface ServerFrame<T extends ServerFrameType = ServerFrameType> {
+  type: T;
+  data: z.infer<(typeof SERVER_FRAMES)[T]>;
+}
+
+export const ClientFrame = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ping') }),
+  z.object({ type: z.literal('typing'), data: z.object({ chatId: z.string().regex(/^[a-f0-9]{24}$/) }) }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+/** Limits the gateway enforces on sockets; exported so clients and tests agree with it. */
+export const WS_LIMITS = {
+  maxClientFrameBytes: 4 * 1024,
+  idleTimeoutSeconds: 60,
+} as const;

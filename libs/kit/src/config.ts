@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/** Thrown (and turned into a one-line exit by `loadConfig`) when the environment is not usable. */
+export class ConfigError extends Error {}
+
+/**
+ * Validates the environment against a schema. A missing or malformed variable stops the process with
+ * one line naming it, because a service half-started with a bad URL fails later and less clearly.
+ */
+export const parseConfig = <S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> => {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const name = issue.path.join('.') || '(environment)';
+  const value = env[name];
+  throw new ConfigError(
+    `config error: ${name} ${value === undefined ? 'is missing' : `is invalid (${issue.message})`}`,
+  );
+};
+
+export const loadConfig = <S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> => {
+  try {
+    return parseConfig(schema, env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+};
+
+/** Variables every service reads. */
+export const BaseConfig = z.object({
+  NATS_URL: z.string().regex(/^(nats|tls):\/\/[^\s]+$/, 'must be nats://host:port[,nats://...]'),
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  NATS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+});
+export type BaseConfig = z.infer<typeof BaseConfig>;

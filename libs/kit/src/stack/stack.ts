@@ -1,0 +1,152 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ServiceName } from '@messenger/contracts';
+import {
+  startFerretDb,
+  startLiveKit,
+  startNats,
+  startRedis,
+  type LiveKitServer,
+  type MongoServer,
+  type NatsServer,
+  type RedisServer,
+} from '../infra/index.js';
+import { ensureDevKeys, type JwtKeyPair } from './dev-keys.js';
+import { startNodeProcess, type NodeProcess } from './node-process.js';
+
+export interface StackOptions {
+  /** The repository root (services are run from their built `dist/main.js`). */
+  rootDir: string;
+  /** Where infrastructure data, logs and dev keys go (git-ignored). */
+  dataDir: string;
+  gateways?: number;
+  replicas?: Partial<Record<ServiceName, number>>;
+  /** Port of the first gateway; later gateways take free ports. 0 = any free port. */
+  gatewayPort?: number;
+  /** Use these servers instead of starting our own (NATS_URL, REDIS_URL, MONGO_URL, LIVEKIT_*). */
+  external?: NodeJS.ProcessEnv;
+  /** Extra environment for every service and gateway (e.g. OTEL_EXPORTER_OTLP_ENDPOINT, LOG_LEVEL). */
+  env?: NodeJS.ProcessEnv;
+  withLiveKit?: boolean;
+  webDist?: string;
+  log?: (source: string, line: string) => void;
+}
+
+export interface Stack {
+  env: NodeJS.ProcessEnv;
+  keys: JwtKeyPair;
+  nats?: NatsServer;
+  redis?: RedisServer;
+  mongo?: MongoServer;
+  livekit?: LiveKitServer;
+  gateways: NodeProcess[];
+  services: Record<ServiceName, NodeProcess[]>;
+  gatewayUrl(index?: number): string;
+  stop(): Promise<void>;
+}
+
+const SERVICE_ORDER: ServiceName[] = ['users', 'groups', 'calls'];
+
+/**
+ * Brings up the whole product: NATS with JetStream, Redis, FerretDB and LiveKit on loopback (or the
+ * external servers named in `external`), then every service replica and gateway, each waited on
+ * until ready. `stop()` takes everything down in reverse order.
+ */
+export const startStack = async (options: StackOptions): Promise<Stack> => {
+  const external = options.external ?? {};
+  const log = (source: string) => (line: string) => options.log?.(source, line);
+  const dir = (name: string) => {
+    const path = join(options.dataDir, name);
+    mkdirSync(path, { recursive: true });
+    return path;
+  };
+  const started: { stop(): Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const item of started.reverse()) await item.stop().catch(() => undefined);
+  };
+
+  try {
+    const keys = ensureDevKeys(dir('secrets'));
+    const nats = external.NATS_URL ? undefined : await startNats({ dataDir: dir('nats'), log: log('nats') });
+    if (nats) started.push(nats);
+    const redis = external.REDIS_URL ? undefined : await startRedis({ dataDir: dir('redis'), log: log('redis') });
+    if (redis) started.push(redis);
+    const mongo = external.MONGO_URL ? undefined : await startFerretDb({ dataDir: dir('ferretdb'), log: log('ferretdb') });
+    if (mongo) started.push(mongo);
+    const withLiveKit = options.withLiveKit ?? true;
+    const livekit = external.LIVEKIT_URL || !withLiveKit ? undefined : await startLiveKit({ dataDir: dir('livekit'), log: log('livekit') });
+    if (livekit) started.push(livekit);
+
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: process.env.NODE_ENV ?? 'development',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      NATS_URL: external.NATS_URL ?? nats!.url,
+      REDIS_URL: external.REDIS_URL ?? redis!.url,
+      MONGO_URL: external.MONGO_URL ?? mongo!.url,
+      LIVEKIT_URL: external.LIVEKIT_URL ?? livekit?.url ?? 'ws://127.0.0.1:7880',
+      LIVEKIT_API_KEY: external.LIVEKIT_API_KEY ?? livekit?.apiKey ?? 'devkey',
+      LIVEKIT_API_SECRET: external.LIVEKIT_API_SECRET ?? livekit?.apiSecret ?? 'secret-secret-secret-secret-secret-0',
+      JWT_PRIVATE_KEY_FILE: keys.privateKeyFile,
+      JWT_PUBLIC_KEY_FILE: keys.publicKeyFile,
+      ...options.env,
+    };
+
+    const services = { users: [], groups: [], calls: [] } as Record<ServiceName, NodeProcess[]>;
+    for (const name of SERVICE_ORDER) {
+      const count = options.replicas?.[name] ?? 1;
+      const replicas = await Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          startNodeProcess({
+            name: `${name}-${i + 1}`,
+            script: join(options.rootDir, 'services', name, 'dist', 'main.js'),
+            env,
+            portVariable: 'HEALTH_PORT',
+            readyUrl: (port) => `http://127.0.0.1:${port}/readyz`,
+            log: log(`${name}-${i + 1}`),
+          }),
+        ),
+      );
+      services[name].push(...replicas);
+      started.push(...replicas);
+    }
+
+    const gateways: NodeProcess[] = [];
+    const gatewayCount = options.gateways ?? 1;
+    for (let i = 0; i < gatewayCount; i++) {
+      const gateway = await startNodeProcess({
+        name: `gateway-${i + 1}`,
+        script: join(options.rootDir, 'services', 'gateway', 'dist', 'main.js'),
+        env: {
+          ...env,
+          GATEWAY_ID: `gateway-${i + 1}`,
+          COOKIE_SECURE: env.COOKIE_SECURE ?? 'false',
+          ...(options.webDist ? { WEB_DIST: options.webDist } : {}),
+        },
+        portVariable: 'PORT',
+        ...(i === 0 && options.gatewayPort ? { port: options.gatewayPort } : {}),
+        readyUrl: (port) => `http://127.0.0.1:${port}/readyz`,
+        log: log(`gateway-${i + 1}`),
+      });
+      gateways.push(gateway);
+      started.push(gateway);
+    }
+
+    return {
+      env,
+      keys,
+      ...(nats ? { nats } : {}),
+      ...(redis ? { redis } : {}),
+      ...(mongo ? { mongo } : {}),
+      ...(livekit ? { livekit } : {}),
+      gateways,
+      services,
+      gatewayUrl: (index = 0) => `http://127.0.0.1:${gateways[index]!.port}`,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+};

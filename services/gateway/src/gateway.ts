@@ -1,0 +1,121 @@
+import { ROUTES, type RouteContract } from '@messenger/contracts';
+import { buildOpenApiDocument } from '@messenger/contracts/openapi';
+import { connectNats, createLogger, startTelemetry, stopTelemetry, type Logger } from '@messenger/kit';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { HttpRequest, HttpResponse, us_listen_socket, WebSocket } from 'uWebSockets.js';
+import { AccessTokenVerifier } from './auth/access-token.js';
+import { readPublicKey, type GatewayConfig } from './config.js';
+import { collectHealth } from './health.js';
+import { apiHandler } from './http/api-handler.js';
+import { CorsPolicy } from './http/cors.js';
+import { Reply } from './http/reply.js';
+import { RouteTable } from './http/route-table.js';
+import { applySecurityHeaders } from './http/security-headers.js';
+import { StaticFiles } from './http/static-files.js';
+import { loadUws } from './uws.js';
+import { PushHub } from './ws/push-hub.js';
+import { socketBehavior, type SocketData } from './ws/socket-handler.js';
+
+export interface RunningGateway {
+  port: number;
+  logger: Logger;
+  nats: NatsConnection;
+  connections(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts one gateway replica. It keeps no state another replica needs; any replica can serve any client. */
+export const startGateway = async (config: GatewayConfig, routes: readonly RouteContract[] = ROUTES): Promise<RunningGateway> => {
+  const uws = loadUws();
+  const logger = createLogger('gateway', config.LOG_LEVEL);
+  const tracer = startTelemetry('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const tokens = await AccessTokenVerifier.fromPem(readPublicKey(config), config.JWT_ISSUER, config.JWT_AUDIENCE);
+  const nats = await connectNats(config.NATS_URL, config.GATEWAY_ID, logger);
+  const app = uws.App();
+  const hub = new PushHub(nats, app);
+  const sockets = new Set<WebSocket<SocketData>>();
+  let connections = 0;
+  let shuttingDown = false;
+
+  const behavior = socketBehavior({
+    app,
+    tokens,
+    hub,
+    nats,
+    logger,
+    gatewayId: config.GATEWAY_ID,
+    maxBackpressure: config.WS_MAX_BACKPRESSURE_BYTES,
+    onCountChange: (delta) => {
+      connections += delta;
+    },
+  });
+  const open = behavior.open!;
+  const close = behavior.close!;
+  app.ws<SocketData>('/ws', {
+    ...behavior,
+    open: (ws) => {
+      sockets.add(ws);
+      open(ws);
+    },
+    close: (ws, code, message) => {
+      sockets.delete(ws);
+      close(ws, code, message);
+    },
+  });
+
+  const openapi = JSON.stringify(buildOpenApiDocument(routes));
+  const json = (res: HttpResponse, status: number, body: string) => {
+    const reply = new Reply(res);
+    applySecurityHeaders(reply, crypto.randomUUID());
+    reply.header('cache-control', 'no-store').send(status, body, 'application/json; charset=utf-8');
+  };
+
+  app.get('/livez', (res) => json(res, 200, '{"status":"ok"}'));
+  app.get('/readyz', (res) => {
+    const ready = !shuttingDown && !nats.isClosed();
+    json(res, ready ? 200 : 503, JSON.stringify({ status: ready ? 'ok' : 'degraded' }));
+  });
+  app.get('/healthz', (res) => {
+    const reply = new Reply(res);
+    applySecurityHeaders(reply, crypto.randomUUID());
+    void collectHealth(nats, { id: config.GATEWAY_ID, connections }).then((report) =>
+      reply.header('cache-control', 'no-store').json(report.status === 'ok' && !shuttingDown ? 200 : 503, report),
+    );
+  });
+  app.get('/api/docs', (res) => json(res, 200, openapi));
+
+  const api = apiHandler({ config, routes: new RouteTable(routes), tokens, cors: new CorsPolicy(config.CORS_ORIGINS), nats, tracer, logger });
+  app.any('/api/*', api);
+  app.any('/api', api);
+
+  const files = new StaticFiles(config.WEB_DIST);
+  if (!files.available) logger.warn({ dir: config.WEB_DIST }, 'no web build found; only the API is served');
+  app.get('/*', files.handler);
+  app.any('/*', (res: HttpResponse, req: HttpRequest) => {
+    const method = req.getCaseSensitiveMethod();
+    const path = req.getUrl();
+    const reply = new Reply(res);
+    applySecurityHeaders(reply, crypto.randomUUID());
+    reply.fail('ROUTE_NOT_FOUND', `no route ${method} ${path}`);
+  });
+
+  const listenSocket = await new Promise<us_listen_socket>((resolve, reject) =>
+    app.listen(config.HOST, config.PORT, (socket) => (socket ? resolve(socket) : reject(new Error(`gateway: cannot listen on ${config.HOST}:${config.PORT}`)))),
+  );
+  const port = uws.us_socket_local_port(listenSocket);
+  logger.info({ port, host: config.HOST, gatewayId: config.GATEWAY_ID }, 'gateway ready');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      shuttingDown = true;
+      uws.us_listen_socket_close(listenSocket);
+      // 1001 "going away": clients reconnect, and the load balancer sends them to another replica.
+      for (const ws of [...sockets]) ws.end(1001, 'gateway shutting down');
+      await nats.drain().catch(() => undefined);
+      await stopTelemetry();
+      logger.info('gateway stopped');
+    })());
+
+  return { port, logger, nats, connections: () => connections, stop };
+};

@@ -1,0 +1,139 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { HttpResponse, HttpRequest } from 'uWebSockets.js';
+import { z } from 'zod';
+import { type FieldIssue, type RouteContract } from '@messenger/contracts';
+import { fieldIssues, requestService, type Logger } from '@messenger/kit';
+import type { AccessTokenVerifier } from '../auth/access-token.js';
+import { bearerToken } from '../auth/access-token.js';
+import type { GatewayConfig } from '../config.js';
+import { BodyTooLarge, readBody } from './body.js';
+import { clearedRefreshCookie, readCookie, REFRESH_COOKIE, refreshCookie } from './cookies.js';
+import type { CorsPolicy } from './cors.js';
+import { readIncoming, type Incoming } from './incoming.js';
+import { Reply } from './reply.js';
+import type { RouteTable } from './route-table.js';
+import { applySecurityHeaders } from './security-headers.js';
+
+const RefreshGrant = z.object({ token: z.string().min(1), expiresAt: z.iso.datetime() });
+
+export interface ApiDeps {
+  config: GatewayConfig;
+  routes: RouteTable;
+  tokens: AccessTokenVerifier;
+  cors: CorsPolicy;
+  nats: NatsConnection;
+  tracer: Tracer;
+  logger: Logger;
+}
+
+/**
+ * The edge pipeline for /api: route → CORS → token → body → validation → NATS request → HTTP answer.
+ * It holds no business rule; anything malformed is answered here and never reaches a service.
+ */
+export const apiHandler = (deps: ApiDeps) => (res: HttpResponse, req: HttpRequest) => {
+  const incoming = readIncoming(res, req, deps.config.TRUST_PROXY);
+  const reply = new Reply(res);
+  applySecurityHeaders(reply, incoming.requestId);
+  deps.cors.apply(reply, incoming.origin);
+  if (incoming.method === 'OPTIONS') return deps.cors.preflight(reply, incoming.origin);
+
+  const found = deps.routes.lookup(incoming.method, incoming.path);
+  if (found.kind === 'not-found') return reply.fail('ROUTE_NOT_FOUND', `no route ${incoming.method} ${incoming.path}`);
+  if (found.kind === 'method-not-allowed') {
+    reply.header('allow', found.allowed.join(', '));
+    return reply.fail('METHOD_NOT_ALLOWED', `${incoming.method} is not allowed on ${incoming.path}`);
+  }
+  const { route, params } = found.match;
+  const parent = propagation.extract(context.active(), { traceparent: incoming.traceparent, tracestate: incoming.tracestate });
+  const span = deps.tracer.startSpan(
+    `HTTP ${route.method} ${route.path}`,
+    { kind: SpanKind.SERVER, attributes: { 'http.request.method': route.method, 'http.route': route.path, 'messenger.request_id': incoming.requestId } },
+    parent,
+  );
+  void context
+    .with(trace.setSpan(parent, span), () => forward(deps, route, params, incoming, reply))
+    .catch((error: unknown) => {
+      deps.logger.error({ err: error, requestId: incoming.requestId }, 'request failed in the gateway');
+      reply.fail('INTERNAL', 'internal error');
+    })
+    .finally(() => {
+      span.setAttribute('http.response.status_code', reply.status);
+      if (reply.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
+};
+
+const forward = async (deps: ApiDeps, route: RouteContract, params: Record<string, string>, incoming: Incoming, reply: Reply) => {
+  let callerId: string | undefined;
+  if (route.auth === 'required') {
+    const check = await deps.tokens.verify(bearerToken(incoming.authorization));
+    if (!check.ok) {
+      reply.header('www-authenticate', 'Bearer');
+      return reply.fail(check.code, check.message);
+    }
+    callerId = check.userId;
+  }
+
+  let body: unknown;
+  if (route.body) {
+    if (!/^application\/json\b/i.test(incoming.contentType)) return reply.fail('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+    let raw: Buffer;
+    try {
+      raw = await readBody(reply, incoming.contentLength, deps.config.MAX_BODY_BYTES);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        reply.fail('PAYLOAD_TOO_LARGE', `the body is larger than ${deps.config.MAX_BODY_BYTES} bytes`);
+        return reply.close();
+      }
+      throw error;
+    }
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return reply.fail('INVALID_JSON', 'the body is not valid JSON');
+    }
+  }
+
+  const issues: FieldIssue[] = [];
+  const data: Record<string, unknown> = {};
+  const check = (schema: z.ZodType | undefined, value: unknown, location: FieldIssue['location']) => {
+    if (!schema) return;
+    const result = schema.safeParse(value);
+    if (result.success) Object.assign(data, result.data);
+    else issues.push(...fieldIssues(result.error, location));
+  };
+  check(route.params, params, 'params');
+  check(route.query ?? (incoming.query ? z.strictObject({}) : undefined), Object.fromEntries(new URLSearchParams(incoming.query)), 'query');
+  check(route.body, body, 'body');
+  if (issues.length) return reply.fail('VALIDATION_FAILED', `invalid ${issues[0]!.path}: ${issues[0]!.message}`, { fields: issues });
+
+  if (route.refreshCookie?.startsWith('read')) {
+    const token = readCookie(incoming.cookie, REFRESH_COOKIE);
+    if (token) data.refreshToken = token;
+  }
+
+  const outcome = await requestService(deps.nats, route.subject, data, {
+    ...(callerId ? { callerId } : {}),
+    requestId: incoming.requestId,
+    clientIp: incoming.clientIp,
+    timeoutMs: deps.config.NATS_REQUEST_TIMEOUT_MS,
+  });
+  if (route.refreshCookie === 'read-and-clear') reply.header('set-cookie', clearedRefreshCookie(deps.config.COOKIE_SECURE));
+  if (!outcome.ok) {
+    if (outcome.error.code === 'REFRESH_TOKEN_INVALID') reply.header('set-cookie', clearedRefreshCookie(deps.config.COOKIE_SECURE));
+    return reply.error(outcome.error);
+  }
+
+  let response = outcome.response;
+  if (route.refreshCookie === 'set' || route.refreshCookie === 'read-and-set') {
+    const { refresh, ...rest } = (response ?? {}) as { refresh?: unknown };
+    const grant = RefreshGrant.safeParse(refresh);
+    if (!grant.success) throw new Error(`${route.subject} answered without a refresh grant`);
+    reply.header('set-cookie', refreshCookie(grant.data.token, new Date(grant.data.expiresAt), deps.config.COOKIE_SECURE));
+    response = rest;
+  }
+  const status = route.successStatus ?? 200;
+  if (status === 204) return reply.send(204, undefined);
+  reply.json(status, response);
+};

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '@messenger/kit/stack';
+import { startOtlpReceiver, TestSocket } from '@messenger/kit/testing';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+
+/** Two gateways and one replica of each service, as separate processes on real NATS, Redis and FerretDB. */
+describe('platform: two gateways, one replica of each service', () => {
+  let stack: Stack;
+  let otlp: Awaited<ReturnType<typeof startOtlpReceiver>>;
+  const username = `ann_${randomBytes(3).toString('hex')}`;
+  let accessToken: string;
+
+  beforeAll(async () => {
+    otlp = await startOtlpReceiver();
+    stack = await startStack({
+      rootDir: root,
+      dataDir: mkdtempSync(join(tmpdir(), 'platform-')),
+      gateways: 2,
+      withLiveKit: true,
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint, LOG_LEVEL: 'warn', NATS_REQUEST_TIMEOUT_MS: '2000' },
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await otlp?.close();
+  });
+
+  const api = (gateway: number, path: string, init: RequestInit = {}) =>
+    fetch(`${stack.gatewayUrl(gateway)}${path}`, {
+      ...init,
+      headers: { 'content-type': 'application/json', ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}), ...init.headers },
+    });
+
+  it('reports every service ready on /healthz of either gateway', async () => {
+    for (const gateway of [0, 1]) {
+      const response = await fetch(`${stack.gatewayUrl(gateway)}/healthz`);
+      const body = (await response.json()) as { status: string; services: Record<string, { status: string }> };
+      expect(response.status).toBe(200);
+      expect(body.status).toBe('ok');
+      expect(Object.keys(body.services).sort()).toEqual(['calls', 'groups', 'users']);
+      for (const service of Object.values(body.services)) expect(service.status).toBe('ok');
+    }
+  });
+
+  it('delivers an event caused through gateway A to a socket on gateway B', async () => {
+    const registered = await api(0, '/api/auth/register', { method: 'POST', body: JSON.stringify({ username, name: 'Анна', password: 'correct horse battery' }) });
+    expect(registered.status).toBe(201);
+    accessToken = ((await registered.json()) as { accessToken: string }).accessToken;
+
+    const onB = await TestSocket.open(`${stack.gatewayUrl(1).replace('http', 'ws')}/ws?access_token=${accessToken}`);
+    const ready = await onB.next((f) => f.type === 'ready');
+    expect(ready.data).toMatchObject({ gatewayId: 'gateway-2' });
+
+    const patched = await api(0, '/api/users/me', { method: 'PATCH', body: JSON.stringify({ name: 'Анна Каренина' }) });
+    expect(patched.status).toBe(200);
+    const event = await onB.next((f) => f.type === 'user.updated');
+    expect(event.data).toMatchObject({ username, name: 'Анна Каренина' });
+    await onB.close();
+  });
+
+  it('answers 503 with a JSON error while a service is down, and succeeds again once it is back', async () => {
+    const users = stack.services.users[0]!;
+    await users.stop();
+    const started = Date.now();
+    const down = await api(0, '/api/users/me');
+    expect(down.status).toBe(503);
+    expect(((await down.json()) as { error: { code: string } }).error.code).toBe('SERVICE_UNAVAILABLE');
+    expect(Date.now() - started).toBeLessThan(2_000 + 1_000);
+    const health = (await (await fetch(`${stack.gatewayUrl(0)}/healthz`)).json()) as { status: string; services: { users: { status: string } } };
+    expect(health.status).toBe('degraded');
+    expect(health.services.users.status).toBe('down');
+
+    await users.restart();
+    const back = await api(0, '/api/users/me');
+    expect(back.status).toBe(200);
+    expect(((await back.json()) as { username: string }).username).toBe(username);
+  });
+
+  it("carries the request's trace into the span the service records", async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
+    const response = await api(1, '/api/users/me', { headers: { traceparent } });
+    expect(response.status).toBe(200);
+    const deadline = Date.now() + 10_000;
+    const find = () => otlp.spans.filter((span) => span.traceId === traceId);
+    while (Date.now() < deadline && !find().some((s) => s.service === 'users')) await new Promise((r) => setTimeout(r, 100));
+    const spans = find();
+    const gatewaySpan = spans.find((s) => s.service === 'gateway');
+    const serviceSpan = spans.find((s) => s.service === 'users');
+    expect(gatewaySpan?.name).toBe('HTTP GET /api/users/me');
+    expect(serviceSpan?.name).toBe('users.profile.me');
+    expect(serviceSpan?.parentSpanId).toBe(gatewaySpan?.spanId);
+  });
+});

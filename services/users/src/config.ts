@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export const UsersConfig = z.object({
+  MONGO_URL: z.string().startsWith('mongodb', 'must be a mongodb:// URL'),
+  MONGO_DB: z.string().default('messenger_users'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be redis://host:port'),
+  /** PEM (PKCS#8) Ed25519 private key that signs access tokens; or JWT_PRIVATE_KEY_FILE. */
+  JWT_PRIVATE_KEY: z.string().optional(),
+  JWT_PRIVATE_KEY_FILE: z.string().optional(),
+  JWT_ISSUER: z.string().default('messenger'),
+  JWT_AUDIENCE: z.string().default('messenger'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  LOGIN_MAX_FAILURES_PER_USERNAME: z.coerce.number().int().min(1).default(5),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
+  LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+});
+export type UsersConfig = z.infer<typeof UsersConfig>;
+
+export const readPrivateKey = (config: UsersConfig): string => {
+  if (config.JWT_PRIVATE_KEY) return config.JWT_PRIVATE_KEY.replace(/\\n/g, '\n');
+  if (config.JWT_PRIVATE_KEY_FILE) return readFileSync(config.JWT_PRIVATE_KEY_FILE, 'utf8');
+  throw new Error('config error: JWT_PRIVATE_KEY is missing (or set JWT_PRIVATE_KEY_FILE)');
+};

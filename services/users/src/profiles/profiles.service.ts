@@ -1,0 +1,28 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { pushSubject, type ServerFrame, type User } from '@messenger/contracts';
+import { notFound } from '@messenger/kit';
+import type { AccountsRepository } from '../accounts/accounts.repository.js';
+import { mapUser } from '../accounts/user.mapper.js';
+
+export class ProfilesService {
+  constructor(
+    private readonly accounts: AccountsRepository,
+    private readonly nats: NatsConnection,
+  ) {}
+
+  async get(userId: string): Promise<User> {
+    const account = await this.accounts.findById(userId);
+    if (!account) throw notFound('user');
+    return mapUser(account);
+  }
+
+  /** Saves the edit and tells every open device of the user, on whichever gateway it is. */
+  async update(userId: string, changes: { name?: string; bio?: string }): Promise<User> {
+    const account = await this.accounts.update(userId, changes);
+    if (!account) throw notFound('user');
+    const user = mapUser(account);
+    const frame: ServerFrame<'user.updated'> = { type: 'user.updated', data: user };
+    this.nats.publish(pushSubject(userId), JSON.stringify(frame));
+    return user;
+  }
+}

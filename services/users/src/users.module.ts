@@ -1,0 +1,44 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { connectMongo, connectRedis, type ServiceRuntime } from '@messenger/kit';
+import { AccountsRepository } from './accounts/accounts.repository.js';
+import { AuthController } from './accounts/auth.controller.js';
+import { AuthService } from './accounts/auth.service.js';
+import { LoginThrottle } from './accounts/login-throttle.js';
+import { PasswordHasher } from './accounts/password-hasher.js';
+import { readPrivateKey, type UsersConfig } from './config.js';
+import { ProfilesController } from './profiles/profiles.controller.js';
+import { ProfilesService } from './profiles/profiles.service.js';
+import { SessionsRepository } from './sessions/sessions.repository.js';
+import { TokenIssuer } from './sessions/token-issuer.js';
+
+/** Wires the users service: its stores are opened first, then plain classes are handed to Nest. */
+@Module({})
+export class UsersModule {
+  static async create(runtime: ServiceRuntime<UsersConfig & ServiceRuntime['config']>): Promise<DynamicModule> {
+    const { config, logger } = runtime;
+    const db = await connectMongo(runtime, config.MONGO_URL, config.MONGO_DB);
+    const redis = await connectRedis(runtime, config.REDIS_URL);
+    const accounts = new AccountsRepository(db);
+    const sessions = new SessionsRepository(db);
+    await Promise.all([accounts.init(), sessions.init()]);
+    const tokens = await TokenIssuer.create(readPrivateKey(config), {
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+    });
+    const throttle = new LoginThrottle(redis, {
+      perUsername: config.LOGIN_MAX_FAILURES_PER_USERNAME,
+      perAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowSeconds: config.LOGIN_THROTTLE_WINDOW_SECONDS,
+    });
+    return {
+      module: UsersModule,
+      controllers: [AuthController, ProfilesController],
+      providers: [
+        { provide: AuthService, useValue: new AuthService(accounts, sessions, new PasswordHasher(), tokens, throttle, logger) },
+        { provide: ProfilesService, useValue: new ProfilesService(accounts, runtime.nats) },
+      ],
+    };
+  }
+}
