@@ -14,7 +14,7 @@ die() { printf '[bootstrap] error: %s\n' "$*" >&2; exit 1; }
 GO_TOOLS=(
   "nats-server|github.com/nats-io/nats-server/v2@v2.12.15|nats-server"
   "livekit-server|github.com/livekit/livekit-server/cmd/server@v1.13.5|server"
-  "ferretdb|github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2|ferretdb"
+  "ferretdb|github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2|ferretdb|source"
   "k6|go.k6.io/k6/v2@v2.2.0|k6"
   "kustomize|sigs.k8s.io/kustomize/kustomize/v5@v5.7.1|kustomize"
   "kubeconform|github.com/yannh/kubeconform/cmd/kubeconform@v0.7.0|kubeconform"
@@ -57,10 +57,28 @@ build_in_wrapper_module() {
   return $rc
 }
 
+# FerretDB embeds build/version/version.txt, which `make` generates and the module zip lacks; a
+# plain `go install` builds a binary that panics at start. Build it from a copy of the module source
+# with that file written.
+build_from_module_source() {
+  local spec="$1" out="$2" module="$3" subdir="$4"
+  local version="${spec##*@}" src dir
+  src="$(go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [ -n "$src" ] || return 1
+  dir="$(mktemp -d)"
+  cp -r "$src/." "$dir/" && chmod -R u+w "$dir"
+  printf '%s\n' "$version" > "$dir/build/version/version.txt"
+  (cd "$dir" && go build -trimpath -o "$out" "./$subdir")
+  local rc=$?
+  rm -rf "$dir"
+  return $rc
+}
+
 go_install() {
-  local name="$1" spec="$2" produced="$3" optional="${4:-}"
+  local name="$1" spec="$2" produced="$3" optional="${4:-}" how="${5:-}"
   local version="${spec##*@}"
-  local stamp="$TOOLS_DIR/bin/.$name-$version"
+  # The stamp names the build recipe too, so a changed recipe rebuilds the tool.
+  local stamp="$TOOLS_DIR/bin/.$name-$version${how:+-$how}"
   if [ -f "$stamp" ] && [ -x "$TOOLS_DIR/bin/$name" ]; then say "$name $version cached"; return 0; fi
   # An optional tool that failed to build is not retried on every run (BOOTSTRAP_RETRY_OPTIONAL=1 does).
   if [ -n "$optional" ] && [ -f "$stamp.failed" ] && [ "${BOOTSTRAP_RETRY_OPTIONAL:-}" != "1" ]; then
@@ -73,8 +91,14 @@ go_install() {
   local log="$TOOLS_DIR/$name-$version.log"
   local tags=()
   [ "$name" = "lk" ] && tags=(-tags portaudio_system)
-  if GOBIN="$gobin" GOFLAGS="${GOFLAGS:-} -trimpath" go install "${tags[@]}" "$spec" >"$log" 2>&1 \
-    || build_in_wrapper_module "$spec" "$gobin/$produced" "${tags[@]}" >>"$log" 2>&1; then
+  local built=1
+  if [ "$how" = "source" ]; then
+    build_from_module_source "$spec" "$gobin/$produced" "github.com/FerretDB/FerretDB" "cmd/ferretdb" >"$log" 2>&1 || built=0
+  else
+    { GOBIN="$gobin" GOFLAGS="${GOFLAGS:-} -trimpath" go install "${tags[@]}" "$spec" >"$log" 2>&1 \
+      || build_in_wrapper_module "$spec" "$gobin/$produced" "${tags[@]}" >>"$log" 2>&1; } || built=0
+  fi
+  if [ "$built" = 1 ]; then
     mv "$gobin/$produced" "$TOOLS_DIR/bin/$name"
     rm -f "$TOOLS_DIR/bin/.$name-"*; touch "$stamp"
     say "$name $version: built in $((SECONDS - t0))s"
@@ -91,7 +115,7 @@ go_install() {
 
 T0=$SECONDS
 apt_install
-for t in "${GO_TOOLS[@]}"; do IFS='|' read -r n s p <<<"$t"; go_install "$n" "$s" "$p"; done
+for t in "${GO_TOOLS[@]}"; do IFS='|' read -r n s p how <<<"$t"; go_install "$n" "$s" "$p" "" "$how"; done
 if [ "${BOOTSTRAP_SKIP_OPTIONAL:-}" != "1" ]; then
   for t in "${OPTIONAL_GO_TOOLS[@]}"; do IFS='|' read -r n s p <<<"$t"; go_install "$n" "$s" "$p" optional; done
 fi

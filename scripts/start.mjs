@@ -9,7 +9,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 ensureTools(root);
 
 const { startStack } = await import('@messenger/kit/stack');
-const { stopAll } = await import('@messenger/kit/infra');
+const { stopAllManaged } = await import('@messenger/kit/servers');
 
 const port = Number(process.env.PORT ?? 8080);
 const verbose = process.env.START_VERBOSE === '1';
@@ -43,7 +43,7 @@ try {
   });
 } catch (error) {
   console.error(`[start] failed: ${error instanceof Error ? error.message : error}`);
-  await stopAll();
+  await stopAllManaged();
   process.exit(1);
 }
 
@@ -60,7 +60,7 @@ const shutdown = async (signal) => {
   stopping = true;
   console.log(`[start] ${signal}: stopping…`);
   await stack.stop();
-  await stopAll();
+  await stopAllManaged();
   console.log('[start] stopped');
   process.exit(0);
 };

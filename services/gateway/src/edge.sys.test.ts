@@ -90,7 +90,9 @@ describe('gateway edge', () => {
   it('names the field at fault with 422 VALIDATION_FAILED', async () => {
     const response = await post('/api/auth/register', JSON.stringify({ username: 'A!', name: 'Ann', password: 'long enough' }));
     const body = await expectError(response, 422, 'VALIDATION_FAILED');
-    expect(body.error).toMatchObject({ details: { fields: [{ path: 'username', location: 'body' }] } });
+    const fields = (body.error as unknown as { details: { fields: { path: string; location: string }[] } }).details.fields;
+    expect(fields.length).toBeGreaterThan(0);
+    expect(fields.every((f) => f.path === 'username' && f.location === 'body')).toBe(true);
   });
 
   it('refuses a missing, forged or expired token with 401', async () => {

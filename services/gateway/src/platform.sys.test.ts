@@ -89,7 +89,8 @@ describe('platform: two gateways, one replica of each service', () => {
     expect(response.status).toBe(200);
     const deadline = Date.now() + 10_000;
     const find = () => otlp.spans.filter((span) => span.traceId === traceId);
-    while (Date.now() < deadline && !find().some((s) => s.service === 'users')) await new Promise((r) => setTimeout(r, 100));
+    const both = () => ['users', 'gateway'].every((service) => find().some((s) => s.service === service));
+    while (Date.now() < deadline && !both()) await new Promise((r) => setTimeout(r, 100));
     const spans = find();
     const gatewaySpan = spans.find((s) => s.service === 'gateway');
     const serviceSpan = spans.find((s) => s.service === 'users');

@@ -1,4 +1,4 @@
-import { freePort, spawnProcess, waitFor, type RunningProcess } from '../infra/index.js';
+import { freePort, readyOrExit, spawnManaged, waitFor, type ManagedProcess } from '../servers/index.js';
 
 export interface NodeProcessOptions {
   name: string;
@@ -6,7 +6,7 @@ export interface NodeProcessOptions {
   env: NodeJS.ProcessEnv;
   /** URL answering 200 once the process is ready (its /readyz). */
   readyUrl: (port: number) => string;
-  /** The port the ready URL is on; it is passed in through `portVariable`. */
+  /** The variable through which the process is told its port. */
   portVariable: 'HEALTH_PORT' | 'PORT';
   port?: number;
   log?: (line: string) => void;
@@ -21,29 +21,31 @@ export interface NodeProcess {
   stop(): Promise<void>;
   /** SIGKILL: a crash, for failure tests. */
   kill9(): Promise<void>;
-  /** Start again on the same port, after stop or kill9. */
+  /** Starts again on the same port, after stop or kill9. */
   restart(): Promise<void>;
 }
 
-const isReady = async (url: string) => {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
-    return response.ok;
-  } catch {
-    return false;
-  }
-};
+const isReady = async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(1_000) })).ok;
 
-/** One of our own Node processes (a service replica or a gateway), started and watched until ready. */
+/** One of our own Node processes (a service replica or a gateway), started and waited on until ready. */
 export const startNodeProcess = async (options: NodeProcessOptions): Promise<NodeProcess> => {
   const port = options.port ?? (await freePort());
-  let current: RunningProcess | undefined;
+  let current: ManagedProcess | undefined;
   const launch = async () => {
-    current = spawnProcess(options.name, process.execPath, ['--enable-source-maps', options.script], {
+    const proc = spawnManaged(options.name, process.execPath, ['--enable-source-maps', options.script], {
       env: { ...options.env, [options.portVariable]: String(port) },
       ...(options.log ? { log: options.log } : {}),
     });
-    await waitFor(() => isReady(options.readyUrl(port)), { timeoutMs: options.readyTimeoutMs ?? 30_000, what: `${options.name} to be ready` });
+    current = proc;
+    await readyOrExit(
+      proc,
+      waitFor(() => isReady(options.readyUrl(port)), {
+        timeoutMs: options.readyTimeoutMs ?? 30_000,
+        what: `${options.name} to be ready`,
+        intervalMs: 100,
+        detail: () => proc.recentOutput(),
+      }),
+    );
   };
   await launch();
   return {
@@ -54,10 +56,7 @@ export const startNodeProcess = async (options: NodeProcessOptions): Promise<Nod
       await current?.stop();
     },
     kill9: async () => {
-      if (!current) return;
-      const pid = current.pid;
-      process.kill(pid, 'SIGKILL');
-      await current.stop();
+      await current?.kill9();
     },
     restart: launch,
   };

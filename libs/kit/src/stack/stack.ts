@@ -10,7 +10,7 @@ import {
   type MongoServer,
   type NatsServer,
   type RedisServer,
-} from '../infra/index.js';
+} from '../servers/index.js';
 import { ensureDevKeys, type JwtKeyPair } from './dev-keys.js';
 import { startNodeProcess, type NodeProcess } from './node-process.js';
 

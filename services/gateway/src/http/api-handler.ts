@@ -51,8 +51,12 @@ export const apiHandler = (deps: ApiDeps) => (res: HttpResponse, req: HttpReques
     { kind: SpanKind.SERVER, attributes: { 'http.request.method': route.method, 'http.route': route.path, 'messenger.request_id': incoming.requestId } },
     parent,
   );
+  // uWS delivers body chunks only to a handler attached before this function returns; the token
+  // check below is async, so the body is read from here on and awaited later.
+  const body = route.body ? readJsonBody(deps, incoming, reply) : Promise.resolve<BodyResult>({ ok: true, value: undefined });
+  body.catch(() => undefined); // a request refused before its body is needed must not leave a rejection unhandled
   void context
-    .with(trace.setSpan(parent, span), () => forward(deps, route, params, incoming, reply))
+    .with(trace.setSpan(parent, span), () => forward(deps, route, params, incoming, reply, body))
     .catch((error: unknown) => {
       deps.logger.error({ err: error, requestId: incoming.requestId }, 'request failed in the gateway');
       reply.fail('INTERNAL', 'internal error');
@@ -64,7 +68,32 @@ export const apiHandler = (deps: ApiDeps) => (res: HttpResponse, req: HttpReques
     });
 };
 
-const forward = async (deps: ApiDeps, route: RouteContract, params: Record<string, string>, incoming: Incoming, reply: Reply) => {
+type BodyResult = { ok: true; value: unknown } | { ok: false; code: 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE' | 'INVALID_JSON'; message: string };
+
+const readJsonBody = async (deps: ApiDeps, incoming: Incoming, reply: Reply): Promise<BodyResult> => {
+  if (!/^application\/json\b/i.test(incoming.contentType)) return { ok: false, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the body as application/json' };
+  let raw: Buffer;
+  try {
+    raw = await readBody(reply, incoming.contentLength, deps.config.MAX_BODY_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) return { ok: false, code: 'PAYLOAD_TOO_LARGE', message: `the body is larger than ${deps.config.MAX_BODY_BYTES} bytes` };
+    throw error;
+  }
+  try {
+    return { ok: true, value: JSON.parse(raw.toString('utf8')) };
+  } catch {
+    return { ok: false, code: 'INVALID_JSON', message: 'the body is not valid JSON' };
+  }
+};
+
+const forward = async (
+  deps: ApiDeps,
+  route: RouteContract,
+  params: Record<string, string>,
+  incoming: Incoming,
+  reply: Reply,
+  bodyRead: Promise<BodyResult>,
+) => {
   let callerId: string | undefined;
   if (route.auth === 'required') {
     const check = await deps.tokens.verify(bearerToken(incoming.authorization));
@@ -75,25 +104,9 @@ const forward = async (deps: ApiDeps, route: RouteContract, params: Record<strin
     callerId = check.userId;
   }
 
-  let body: unknown;
-  if (route.body) {
-    if (!/^application\/json\b/i.test(incoming.contentType)) return reply.fail('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
-    let raw: Buffer;
-    try {
-      raw = await readBody(reply, incoming.contentLength, deps.config.MAX_BODY_BYTES);
-    } catch (error) {
-      if (error instanceof BodyTooLarge) {
-        reply.fail('PAYLOAD_TOO_LARGE', `the body is larger than ${deps.config.MAX_BODY_BYTES} bytes`);
-        return reply.close();
-      }
-      throw error;
-    }
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      return reply.fail('INVALID_JSON', 'the body is not valid JSON');
-    }
-  }
+  const bodyResult = await bodyRead;
+  if (!bodyResult.ok) return reply.fail(bodyResult.code, bodyResult.message);
+  const body = bodyResult.value;
 
   const issues: FieldIssue[] = [];
   const data: Record<string, unknown> = {};

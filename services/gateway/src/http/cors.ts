@@ -17,8 +17,8 @@ export class CorsPolicy {
     reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true');
   }
 
+  /** Answers an OPTIONS request; `apply` has already run for it. */
   preflight(reply: Reply, origin: string): void {
-    this.apply(reply, origin);
     if (!this.allows(origin)) return reply.fail('FORBIDDEN', 'origin not allowed');
     reply
       .header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE')

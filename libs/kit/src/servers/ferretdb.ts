@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import mongoose from 'mongoose';
+import { readyOrExit, spawnManaged, type ManagedProcess } from './managed-process.js';
+import { freePort } from './ports.js';
+import { toolPath } from './tools.js';
+import { waitFor } from './wait-for.js';
+
+export interface MongoServer {
+  url: string;
+  port: number;
+  pid(): number;
+  stop(): Promise<void>;
+  kill9(): Promise<void>;
+}
+
+const ping = async (url: string): Promise<boolean> => {
+  const client = new mongoose.mongo.MongoClient(url, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
+  try {
+    await client.connect();
+    await client.db('admin').command({ ping: 1 });
+    return true;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+};
+
+/** FerretDB with its SQLite backend: a real MongoDB wire-protocol server where no MongoDB binary can be installed. */
+export const startFerretDb = async (options: { dataDir: string; port?: number; log?: (line: string) => void }): Promise<MongoServer> => {
+  const sqliteDir = join(options.dataDir, 'sqlite');
+  mkdirSync(sqliteDir, { recursive: true });
+  const port = options.port ?? (await freePort());
+  const url = `mongodb://127.0.0.1:${port}/`;
+  const proc: ManagedProcess = spawnManaged(
+    'ferretdb',
+    toolPath('ferretdb'),
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${sqliteDir}/`,
+      `--state-dir=${options.dataDir}`,
+      `--listen-addr=127.0.0.1:${port}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      '--log-level=warn',
+    ],
+    options.log ? { log: options.log } : {},
+  );
+  await readyOrExit(proc, waitFor(() => ping(url), { timeoutMs: 20_000, what: 'ferretdb', intervalMs: 100, detail: () => proc.recentOutput() }));
+  return { url, port, pid: () => proc.pid, stop: () => proc.stop(), kill9: () => proc.kill9() };
+};

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readyOrExit, spawnManaged, type ManagedProcess } from './managed-process.js';
+import { freePort } from './ports.js';
+import { toolPath } from './tools.js';
+import { waitFor } from './wait-for.js';
+
+export interface LiveKitServer {
+  url: string;
+  httpUrl: string;
+  port: number;
+  rtcTcpPort: number;
+  rtcUdpPort: number;
+  apiKey: string;
+  apiSecret: string;
+  configPath: string;
+  pid(): number;
+  stop(): Promise<void>;
+  kill9(): Promise<void>;
+}
+
+export interface LiveKitOptions {
+  dataDir: string;
+  port?: number;
+  apiKey?: string;
+  apiSecret?: string;
+  webhookUrls?: string[];
+  redisUrl?: string;
+  log?: (line: string) => void;
+}
+
+/**
+ * The YAML that pins LiveKit to loopback: it binds 127.0.0.1 only, offers only 127.0.0.1 as an ICE
+ * candidate, and never looks up an external IP (no public STUN). The machines have a second interface
+ * whose address must never become a media candidate.
+ */
+export const liveKitConfig = (o: { port: number; tcpPort: number; udpPort: number; apiKey: string; apiSecret: string; webhookUrls?: string[]; redisUrl?: string }): string => {
+  const lines = [
+    `port: ${o.port}`,
+    'bind_addresses: ["127.0.0.1"]',
+    `keys:`,
+    `  ${o.apiKey}: ${o.apiSecret}`,
+    'logging:',
+    '  level: warn',
+    'rtc:',
+    `  tcp_port: ${o.tcpPort}`,
+    `  udp_port: ${o.udpPort}`,
+    '  use_external_ip: false',
+    '  node_ip: 127.0.0.1',
+    '  enable_loopback_candidate: true',
+    '  ips:',
+    '    includes: ["127.0.0.1/32"]',
+    'room:',
+    '  empty_timeout: 60',
+    '  departure_timeout: 10',
+  ];
+  if (o.webhookUrls?.length) {
+    lines.push('webhook:', `  api_key: ${o.apiKey}`, '  urls:', ...o.webhookUrls.map((u) => `    - ${u}`));
+  }
+  if (o.redisUrl) {
+    const address = o.redisUrl.replace(/^redis:\/\//, '');
+    lines.push('redis:', `  address: ${address}`);
+  }
+  return `${lines.join('\n')}\n`;
+};
+
+export const startLiveKit = async (options: LiveKitOptions): Promise<LiveKitServer> => {
+  mkdirSync(options.dataDir, { recursive: true });
+  const port = options.port ?? (await freePort());
+  const tcpPort = await freePort();
+  const udpPort = await freePort();
+  const apiKey = options.apiKey ?? 'devkey';
+  // LiveKit refuses secrets shorter than 32 characters.
+  const apiSecret = options.apiSecret ?? randomBytes(24).toString('base64url');
+  const configPath = join(options.dataDir, 'livekit.yaml');
+  writeFileSync(
+    configPath,
+    liveKitConfig({ port, tcpPort, udpPort, apiKey, apiSecret, ...(options.webhookUrls ? { webhookUrls: options.webhookUrls } : {}), ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}) }),
+  );
+  const proc: ManagedProcess = spawnManaged('livekit-server', toolPath('livekit-server'), ['--config', configPath], options.log ? { log: options.log } : {});
+  const httpUrl = `http://127.0.0.1:${port}`;
+  await readyOrExit(
+    proc,
+    waitFor(async () => (await fetch(httpUrl, { signal: AbortSignal.timeout(500) })).ok, { timeoutMs: 30_000, what: 'livekit-server', intervalMs: 100, detail: () => proc.recentOutput() }),
+  );
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    httpUrl,
+    port,
+    rtcTcpPort: tcpPort,
+    rtcUdpPort: udpPort,
+    apiKey,
+    apiSecret,
+    configPath,
+    pid: () => proc.pid,
+    stop: () => proc.stop(),
+    kill9: () => proc.kill9(),
+  };
+};

@@ -1,0 +1,54 @@
+import { mkdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { readyOrExit, spawnManaged, type ManagedProcess } from './managed-process.js';
+import { freePort } from './ports.js';
+import { toolPath } from './tools.js';
+import { waitFor } from './wait-for.js';
+
+export interface RedisServer {
+  url: string;
+  port: number;
+  pid(): number;
+  stop(): Promise<void>;
+  kill9(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+/** Sends PING in RESP over a raw socket: readiness without a client library. */
+export const redisPing = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.setTimeout(500);
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => (socket.destroy(), resolve(data.toString().startsWith('+PONG'))));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+
+/** Debian's redis-server on loopback, keeping nothing on disk (sessions expire anyway). */
+export const startRedis = async (options: { dataDir: string; port?: number; log?: (line: string) => void }): Promise<RedisServer> => {
+  mkdirSync(options.dataDir, { recursive: true });
+  const port = options.port ?? (await freePort());
+  let proc: ManagedProcess;
+  const launch = async () => {
+    proc = spawnManaged(
+      'redis-server',
+      toolPath('redis-server'),
+      ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', options.dataDir, '--protected-mode', 'yes'],
+      options.log ? { log: options.log } : {},
+    );
+    await readyOrExit(proc, waitFor(() => redisPing(port), { timeoutMs: 10_000, what: 'redis-server', detail: () => proc.recentOutput() }));
+  };
+  await launch();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    pid: () => proc.pid,
+    stop: () => proc.stop(),
+    kill9: () => proc.kill9(),
+    restart: async () => {
+      await proc.stop();
+      await launch();
+    },
+  };
+};
