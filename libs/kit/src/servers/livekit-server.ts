@@ -10,7 +10,6 @@ export interface LiveKitServer {
   url: string;
   httpUrl: string;
   port: number;
-  rtcTcpPort: number;
   rtcUdpPort: number;
   apiKey: string;
   apiSecret: string;
@@ -34,8 +33,10 @@ export interface LiveKitOptions {
  * The YAML that pins LiveKit to loopback: it binds 127.0.0.1 only, offers only 127.0.0.1 as an ICE
  * candidate, and never looks up an external IP (no public STUN). The machines have a second interface
  * whose address must never become a media candidate.
+ * ICE/TCP is off (`tcp_port: 0`): LiveKit v1.13.5 opens its TCP mux with `net.ListenTCP` on the port
+ * alone, i.e. on every interface, whatever `bind_addresses` says; media uses the loopback UDP mux.
  */
-export const liveKitConfig = (o: { port: number; tcpPort: number; udpPort: number; apiKey: string; apiSecret: string; webhookUrls?: string[]; redisUrl?: string }): string => {
+export const liveKitConfig = (o: { port: number; udpPort: number; apiKey: string; apiSecret: string; webhookUrls?: string[]; redisUrl?: string }): string => {
   const lines = [
     `port: ${o.port}`,
     'bind_addresses: ["127.0.0.1"]',
@@ -44,7 +45,7 @@ export const liveKitConfig = (o: { port: number; tcpPort: number; udpPort: numbe
     'logging:',
     '  level: warn',
     'rtc:',
-    `  tcp_port: ${o.tcpPort}`,
+    '  tcp_port: 0',
     `  udp_port: ${o.udpPort}`,
     '  use_external_ip: false',
     '  node_ip: 127.0.0.1',
@@ -68,7 +69,6 @@ export const liveKitConfig = (o: { port: number; tcpPort: number; udpPort: numbe
 export const startLiveKit = async (options: LiveKitOptions): Promise<LiveKitServer> => {
   mkdirSync(options.dataDir, { recursive: true });
   const port = options.port ?? (await freePort());
-  const tcpPort = await freePort();
   const udpPort = await freePort();
   const apiKey = options.apiKey ?? 'devkey';
   // LiveKit refuses secrets shorter than 32 characters.
@@ -76,7 +76,7 @@ export const startLiveKit = async (options: LiveKitOptions): Promise<LiveKitServ
   const configPath = join(options.dataDir, 'livekit.yaml');
   writeFileSync(
     configPath,
-    liveKitConfig({ port, tcpPort, udpPort, apiKey, apiSecret, ...(options.webhookUrls ? { webhookUrls: options.webhookUrls } : {}), ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}) }),
+    liveKitConfig({ port, udpPort, apiKey, apiSecret, ...(options.webhookUrls ? { webhookUrls: options.webhookUrls } : {}), ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}) }),
   );
   const proc: ManagedProcess = spawnManaged('livekit-server', toolPath('livekit-server'), ['--config', configPath], options.log ? { log: options.log } : {});
   const httpUrl = `http://127.0.0.1:${port}`;
@@ -88,7 +88,6 @@ export const startLiveKit = async (options: LiveKitOptions): Promise<LiveKitServ
     url: `ws://127.0.0.1:${port}`,
     httpUrl,
     port,
-    rtcTcpPort: tcpPort,
     rtcUdpPort: udpPort,
     apiKey,
     apiSecret,
