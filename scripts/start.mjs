@@ -19,9 +19,13 @@ const external = Object.fromEntries(
     .map((name) => [name, process.env[name]]),
 );
 
+const INFRA = /^(nats|redis|ferretdb|livekit)$/;
 const print = (source, line) => {
-  // Services log JSON; show warnings and errors always, everything with START_VERBOSE=1.
-  if (!verbose && line.startsWith('{') && !/"level":"(warn|error|fatal)"/.test(line)) return;
+  // Our services log JSON: warnings and errors are shown. The infrastructure servers are chatty:
+  // only their errors are. START_VERBOSE=1 shows everything.
+  if (!verbose) {
+    if (INFRA.test(source) ? !/\b(ERROR|ERR|FATAL|panic)\b|\[(ERR|FTL)\]/.test(line) : !/"level":"(warn|error|fatal)"/.test(line)) return;
+  }
   process.stdout.write(`[${source}] ${line}\n`);
 };
 

@@ -41,7 +41,8 @@ export const startFerretDb = async (options: { dataDir: string; port?: number; l
       `--listen-addr=127.0.0.1:${port}`,
       '--debug-addr=-',
       '--telemetry=disable',
-      '--log-level=warn',
+      // FerretDB logs every refused command (e.g. createIndexes on an existing index) as a warning.
+      '--log-level=error',
     ],
     options.log ? { log: options.log } : {},
   );
