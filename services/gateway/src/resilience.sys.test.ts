@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pushSubject } from '@messenger/contracts';
+import { startStack, type Stack } from '@messenger/kit/stack';
+import { TestSocket } from '@messenger/kit/testing';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+
+describe('resilience: graceful stop and slow sockets', () => {
+  let stack: Stack;
+  let nats: NatsConnection;
+  let token: string;
+  let userId: string;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      rootDir: root,
+      dataDir: mkdtempSync(join(tmpdir(), 'resilience-')),
+      withLiveKit: false,
+      replicas: { users: 2, groups: 0, calls: 0 },
+      env: { LOG_LEVEL: 'warn', WS_MAX_BACKPRESSURE_BYTES: '65536' },
+    });
+    nats = await connect({ servers: stack.env.NATS_URL! });
+    const response = await fetch(`${stack.gatewayUrl()}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: `bo_${randomBytes(3).toString('hex')}`, name: 'Bo', password: 'long enough pw' }),
+    });
+    ({ accessToken: token, user: { id: userId } } = (await response.json()) as { accessToken: string; user: { id: string } });
+  });
+
+  afterAll(async () => {
+    await nats?.close();
+    await stack?.stop();
+  });
+
+  it('loses no request while a replica is stopped gracefully under steady load', async () => {
+    const statuses: number[] = [];
+    let running = true;
+    const load = (async () => {
+      while (running) {
+        const batch = await Promise.all(
+          Array.from({ length: 10 }, () => fetch(`${stack.gatewayUrl()}/api/users/me`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status)),
+        );
+        statuses.push(...batch);
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await stack.services.users[0]!.stop();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    running = false;
+    await load;
+    expect(statuses.length).toBeGreaterThan(50);
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    await stack.services.users[0]!.restart();
+  });
+
+  it('closes a socket that stops reading once its send buffer passes the limit', async () => {
+    const socket = await TestSocket.open(`${stack.gatewayUrl().replace('http', 'ws')}/ws?access_token=${token}`);
+    await socket.next((f) => f.type === 'ready');
+    // Stop reading at the TCP level, as a stalled phone would.
+    (socket.ws as unknown as { _socket: Socket })._socket.pause();
+    const frame = JSON.stringify({ type: 'user.updated', data: { filler: 'x'.repeat(16 * 1024) } });
+    for (let i = 0; i < 400; i++) nats.publish(pushSubject(userId), frame);
+    await nats.flush();
+    (socket.ws as unknown as { _socket: Socket })._socket.resume();
+    const deadline = Date.now() + 10_000;
+    while (!socket.closed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(socket.closed).toBeDefined();
+    // Far fewer than all 400 frames (6.4 MB) were ever queued for it.
+    expect(socket.frames.filter((f) => f.type === 'user.updated').length).toBeLessThan(400);
+  });
+});
