@@ -7,7 +7,11 @@ import { defineConfig } from 'vitest/config';
 // SWC compiles the tests so NestJS decorators keep their metadata, as tsc does for the build.
 const swcPlugin = () =>
   swc.vite({
-    jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' },
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
     module: { type: 'es6' },
   });
 
@@ -18,15 +22,34 @@ export default defineConfig({
     projects: [
       {
         plugins: [swcPlugin()],
-        test: { ...shared, name: 'unit', include: ['{libs,services,scripts}/**/*.test.ts'], exclude: [...shared.exclude, '**/*.int.test.ts', '**/*.sys.test.ts'] },
+        test: {
+          ...shared,
+          name: 'unit',
+          include: ['{libs,services,scripts}/**/*.test.ts'],
+          exclude: [...shared.exclude, '**/*.int.test.ts', '**/*.sys.test.ts'],
+        },
       },
       {
         plugins: [swcPlugin()],
-        test: { ...shared, name: 'integration', include: ['{libs,services}/**/*.int.test.ts'], testTimeout: 60_000, hookTimeout: 120_000, fileParallelism: false },
+        test: {
+          ...shared,
+          name: 'integration',
+          include: ['{libs,services}/**/*.int.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
       },
       {
         plugins: [swcPlugin()],
-        test: { ...shared, name: 'system', include: ['{services,e2e}/**/*.sys.test.ts'], testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false },
+        test: {
+          ...shared,
+          name: 'system',
+          include: ['{services,e2e}/**/*.sys.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
       },
     ],
   },

@@ -55,7 +55,9 @@ console.log(`[start] ready in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 console.log(`[start] web app      ${stack.gatewayUrl()}`);
 console.log(`[start] health       ${stack.gatewayUrl()}/healthz`);
 console.log(`[start] API docs     ${stack.gatewayUrl()}/api/docs`);
-console.log(`[start] NATS ${stack.env.NATS_URL} · Redis ${stack.env.REDIS_URL} · MongoDB ${stack.env.MONGO_URL} · LiveKit ${stack.env.LIVEKIT_URL}`);
+console.log(
+  `[start] NATS ${stack.env.NATS_URL} · Redis ${stack.env.REDIS_URL} · MongoDB ${stack.env.MONGO_URL} · LiveKit ${stack.env.LIVEKIT_URL}`,
+);
 console.log('[start] Ctrl-C to stop');
 
 let stopping = false;

@@ -11,16 +11,29 @@ import { ensureTools } from './tools.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const run = (command, args, { capture = false } = {}) => {
   console.log(`[test] ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { cwd: root, stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', env: process.env, encoding: 'utf8' });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+    env: process.env,
+    encoding: 'utf8',
+  });
   if (capture) process.stdout.write(result.stdout ?? '');
   return result;
 };
 
 ensureTools(root);
+if (run('npm', ['run', 'lint']).status !== 0) process.exit(1);
 if (run('npm', ['run', 'build']).status !== 0) process.exit(1);
 
 const report = join(mkdtempSync(join(tmpdir(), 'vitest-')), 'report.json');
-const node = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)]);
+const node = run('npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+  ...process.argv.slice(2),
+]);
 let passed = 0;
 let failed = 0;
 try {

@@ -21,10 +21,9 @@ const errorResponses = (route: RouteContract) => {
   if (route.auth === 'required') statuses.add(401);
   if (route.params) statuses.add(404);
   return Object.fromEntries(
-    [...statuses].sort().map((status) => [
-      String(status),
-      { description: `Error (${status})`, content: { 'application/json': { schema: ErrorSchema } } },
-    ]),
+    [...statuses]
+      .sort()
+      .map((status) => [String(status), { description: `Error (${status})`, content: { 'application/json': { schema: ErrorSchema } } }]),
   );
 };
 

@@ -13,9 +13,7 @@ export const parseConfig = <S extends z.ZodObject>(schema: S, env: NodeJS.Proces
   const issue = result.error.issues[0]!;
   const name = issue.path.join('.') || '(environment)';
   const value = env[name];
-  throw new ConfigError(
-    `config error: ${name} ${value === undefined ? 'is missing' : `is invalid (${issue.message})`}`,
-  );
+  throw new ConfigError(`config error: ${name} ${value === undefined ? 'is missing' : `is invalid (${issue.message})`}`);
 };
 
 export const loadConfig = <S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> => {

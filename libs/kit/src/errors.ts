@@ -35,7 +35,5 @@ export const validationFailed = (error: z.ZodError, location: FieldIssue['locati
 export const asServiceErrorPayload = (value: unknown): ServiceErrorPayload | undefined => {
   if (typeof value !== 'object' || value === null) return undefined;
   const candidate = value as Partial<ServiceErrorPayload>;
-  return isErrorCode(candidate.code) && typeof candidate.message === 'string'
-    ? (candidate as ServiceErrorPayload)
-    : undefined;
+  return isErrorCode(candidate.code) && typeof candidate.message === 'string' ? (candidate as ServiceErrorPayload) : undefined;
 };

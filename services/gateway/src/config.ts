@@ -15,11 +15,26 @@ export const GatewayConfig = BaseConfig.extend({
   /** Comma-separated browser origins allowed to call the API cross-origin. */
   CORS_ORIGINS: z.string().default(''),
   WEB_DIST: z.string().optional(),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
-  WS_MAX_BACKPRESSURE_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(1024 * 1024),
+  WS_MAX_BACKPRESSURE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   /** Trust X-Forwarded-For from a proxy in front (ingress); otherwise the socket's address is the client. */
-  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-  COOKIE_SECURE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  COOKIE_SECURE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 

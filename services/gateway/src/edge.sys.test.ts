@@ -33,7 +33,11 @@ describe('gateway edge', () => {
       .setExpirationTime(claims.exp ?? Math.floor(Date.now() / 1000) + 600)
       .sign(key);
   };
-  const otherKey = () => generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+  const otherKey = () =>
+    generateKeyPairSync('ed25519', {
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    }).privateKey;
 
   beforeAll(async () => {
     stack = await startStack({
@@ -73,11 +77,19 @@ describe('gateway edge', () => {
   });
 
   it('answers an oversized body with 413 PAYLOAD_TOO_LARGE', async () => {
-    await expectError(await post('/api/auth/login', JSON.stringify({ username: 'a', password: 'x'.repeat(4096) })), 413, 'PAYLOAD_TOO_LARGE');
+    await expectError(
+      await post('/api/auth/login', JSON.stringify({ username: 'a', password: 'x'.repeat(4096) })),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
   });
 
   it('answers a body that is not JSON with 415', async () => {
-    await expectError(await post('/api/auth/login', 'username=a', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    await expectError(
+      await post('/api/auth/login', 'username=a', { 'content-type': 'application/x-www-form-urlencoded' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
   });
 
   it('answers an unknown route with 404 ROUTE_NOT_FOUND and a wrong method with 405', async () => {

@@ -84,7 +84,15 @@ export const startGateway = async (config: GatewayConfig, routes: readonly Route
   });
   app.get('/api/docs', (res) => json(res, 200, openapi));
 
-  const api = apiHandler({ config, routes: new RouteTable(routes), tokens, cors: new CorsPolicy(config.CORS_ORIGINS), nats, tracer, logger });
+  const api = apiHandler({
+    config,
+    routes: new RouteTable(routes),
+    tokens,
+    cors: new CorsPolicy(config.CORS_ORIGINS),
+    nats,
+    tracer,
+    logger,
+  });
   app.any('/api/*', api);
   app.any('/api', api);
 
@@ -100,7 +108,9 @@ export const startGateway = async (config: GatewayConfig, routes: readonly Route
   });
 
   const listenSocket = await new Promise<us_listen_socket>((resolve, reject) =>
-    app.listen(config.HOST, config.PORT, (socket) => (socket ? resolve(socket) : reject(new Error(`gateway: cannot listen on ${config.HOST}:${config.PORT}`)))),
+    app.listen(config.HOST, config.PORT, (socket) =>
+      socket ? resolve(socket) : reject(new Error(`gateway: cannot listen on ${config.HOST}:${config.PORT}`)),
+    ),
   );
   const port = uws.us_socket_local_port(listenSocket);
   logger.info({ port, host: config.HOST, gatewayId: config.GATEWAY_ID }, 'gateway ready');

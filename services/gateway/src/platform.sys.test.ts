@@ -49,7 +49,10 @@ describe('platform: two gateways, one replica of each service', () => {
   });
 
   it('delivers an event caused through gateway A to a socket on gateway B', async () => {
-    const registered = await api(0, '/api/auth/register', { method: 'POST', body: JSON.stringify({ username, name: 'Анна', password: 'correct horse battery' }) });
+    const registered = await api(0, '/api/auth/register', {
+      method: 'POST',
+      body: JSON.stringify({ username, name: 'Анна', password: 'correct horse battery' }),
+    });
     expect(registered.status).toBe(201);
     accessToken = ((await registered.json()) as { accessToken: string }).accessToken;
 
@@ -72,7 +75,10 @@ describe('platform: two gateways, one replica of each service', () => {
     expect(down.status).toBe(503);
     expect(((await down.json()) as { error: { code: string } }).error.code).toBe('SERVICE_UNAVAILABLE');
     expect(Date.now() - started).toBeLessThan(2_000 + 1_000);
-    const health = (await (await fetch(`${stack.gatewayUrl(0)}/healthz`)).json()) as { status: string; services: { users: { status: string } } };
+    const health = (await (await fetch(`${stack.gatewayUrl(0)}/healthz`)).json()) as {
+      status: string;
+      services: { users: { status: string } };
+    };
     expect(health.status).toBe('degraded');
     expect(health.services.users.status).toBe('down');
 

@@ -31,7 +31,10 @@ describe('resilience: graceful stop and slow sockets', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: `bo_${randomBytes(3).toString('hex')}`, name: 'Bo', password: 'long enough pw' }),
     });
-    ({ accessToken: token, user: { id: userId } } = (await response.json()) as { accessToken: string; user: { id: string } });
+    ({
+      accessToken: token,
+      user: { id: userId },
+    } = (await response.json()) as { accessToken: string; user: { id: string } });
   });
 
   afterAll(async () => {
@@ -45,7 +48,9 @@ describe('resilience: graceful stop and slow sockets', () => {
     const load = (async () => {
       while (running) {
         const batch = await Promise.all(
-          Array.from({ length: 10 }, () => fetch(`${stack.gatewayUrl()}/api/users/me`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status)),
+          Array.from({ length: 10 }, () =>
+            fetch(`${stack.gatewayUrl()}/api/users/me`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status),
+          ),
         );
         statuses.push(...batch);
       }

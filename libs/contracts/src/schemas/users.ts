@@ -10,12 +10,7 @@ export const Username = z
   .min(3)
   .max(32)
   .regex(/^[a-z0-9_]+$/, 'only a-z, 0-9 and _');
-export const DisplayName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .refine(noControlChars, 'must not contain control characters');
+export const DisplayName = z.string().trim().min(1).max(64).refine(noControlChars, 'must not contain control characters');
 export const Password = z.string().min(8).max(128);
 export const Bio = z.string().max(200).refine(noControlChars, 'must not contain control characters');
 

@@ -21,7 +21,10 @@ describe('requestService against a real NATS server', () => {
   });
 
   it('tells "nobody answers" (503) from "nobody answered in time" (504)', async () => {
-    expect(await requestService(nc, 'svc.none', {})).toEqual({ ok: false, error: { code: 'SERVICE_UNAVAILABLE', message: 'no service answers svc.none' } });
+    expect(await requestService(nc, 'svc.none', {})).toEqual({
+      ok: false,
+      error: { code: 'SERVICE_UNAVAILABLE', message: 'no service answers svc.none' },
+    });
     const silent = nc.subscribe('svc.silent', { callback: () => undefined });
     const started = Date.now();
     const reply = await requestService(nc, 'svc.silent', {}, { timeoutMs: 300 });
@@ -34,7 +37,11 @@ describe('requestService against a real NATS server', () => {
     const sub = nc.subscribe('svc.echo', {
       callback: (_e, msg) => {
         const request = msg.json<{ data: unknown }>();
-        msg.respond(JSON.stringify({ response: { caller: msg.headers?.get(HEADER.CALLER_ID), requestId: msg.headers?.get(HEADER.REQUEST_ID), data: request.data } }));
+        msg.respond(
+          JSON.stringify({
+            response: { caller: msg.headers?.get(HEADER.CALLER_ID), requestId: msg.headers?.get(HEADER.REQUEST_ID), data: request.data },
+          }),
+        );
       },
     });
     const reply = await requestService(nc, 'svc.echo', { x: 1 }, { callerId: 'u1', requestId: 'r1' });

@@ -12,11 +12,17 @@ describe('Nest NATS wire format', () => {
 
   it('reads a response and a service error', () => {
     expect(decodeReply(bytes({ id: '1', response: { ok: 1 }, isDisposed: true }))).toEqual({ ok: true, response: { ok: 1 } });
-    expect(decodeReply(bytes({ id: '1', err: { code: 'GROUP_FULL', message: 'full' } }))).toEqual({ ok: false, error: { code: 'GROUP_FULL', message: 'full' } });
+    expect(decodeReply(bytes({ id: '1', err: { code: 'GROUP_FULL', message: 'full' } }))).toEqual({
+      ok: false,
+      error: { code: 'GROUP_FULL', message: 'full' },
+    });
   });
 
   it('never passes an unknown error shape or garbage through as-is', () => {
-    expect(decodeReply(bytes({ err: { status: 'error', message: 'Internal server error' } }))).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
+    expect(decodeReply(bytes({ err: { status: 'error', message: 'Internal server error' } }))).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: 'internal error' },
+    });
     expect(decodeReply(new TextEncoder().encode('not json'))).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
   });
 });

@@ -46,6 +46,9 @@ export const startFerretDb = async (options: { dataDir: string; port?: number; l
     ],
     options.log ? { log: options.log } : {},
   );
-  await readyOrExit(proc, waitFor(() => ping(url), { timeoutMs: 20_000, what: 'ferretdb', intervalMs: 100, detail: () => proc.recentOutput() }));
+  await readyOrExit(
+    proc,
+    waitFor(() => ping(url), { timeoutMs: 20_000, what: 'ferretdb', intervalMs: 100, detail: () => proc.recentOutput() }),
+  );
   return { url, port, pid: () => proc.pid, stop: () => proc.stop(), kill9: () => proc.kill9() };
 };

@@ -36,7 +36,14 @@ export interface LiveKitOptions {
  * ICE/TCP is off (`tcp_port: 0`): LiveKit v1.13.5 opens its TCP mux with `net.ListenTCP` on the port
  * alone, i.e. on every interface, whatever `bind_addresses` says; media uses the loopback UDP mux.
  */
-export const liveKitConfig = (o: { port: number; udpPort: number; apiKey: string; apiSecret: string; webhookUrls?: string[]; redisUrl?: string }): string => {
+export const liveKitConfig = (o: {
+  port: number;
+  udpPort: number;
+  apiKey: string;
+  apiSecret: string;
+  webhookUrls?: string[];
+  redisUrl?: string;
+}): string => {
   const lines = [
     `port: ${o.port}`,
     'bind_addresses: ["127.0.0.1"]',
@@ -76,13 +83,30 @@ export const startLiveKit = async (options: LiveKitOptions): Promise<LiveKitServ
   const configPath = join(options.dataDir, 'livekit.yaml');
   writeFileSync(
     configPath,
-    liveKitConfig({ port, udpPort, apiKey, apiSecret, ...(options.webhookUrls ? { webhookUrls: options.webhookUrls } : {}), ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}) }),
+    liveKitConfig({
+      port,
+      udpPort,
+      apiKey,
+      apiSecret,
+      ...(options.webhookUrls ? { webhookUrls: options.webhookUrls } : {}),
+      ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+    }),
   );
-  const proc: ManagedProcess = spawnManaged('livekit-server', toolPath('livekit-server'), ['--config', configPath], options.log ? { log: options.log } : {});
+  const proc: ManagedProcess = spawnManaged(
+    'livekit-server',
+    toolPath('livekit-server'),
+    ['--config', configPath],
+    options.log ? { log: options.log } : {},
+  );
   const httpUrl = `http://127.0.0.1:${port}`;
   await readyOrExit(
     proc,
-    waitFor(async () => (await fetch(httpUrl, { signal: AbortSignal.timeout(500) })).ok, { timeoutMs: 30_000, what: 'livekit-server', intervalMs: 100, detail: () => proc.recentOutput() }),
+    waitFor(async () => (await fetch(httpUrl, { signal: AbortSignal.timeout(500) })).ok, {
+      timeoutMs: 30_000,
+      what: 'livekit-server',
+      intervalMs: 100,
+      detail: () => proc.recentOutput(),
+    }),
   );
   return {
     url: `ws://127.0.0.1:${port}`,

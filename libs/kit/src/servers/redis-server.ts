@@ -34,10 +34,26 @@ export const startRedis = async (options: { dataDir: string; port?: number; log?
     proc = spawnManaged(
       'redis-server',
       toolPath('redis-server'),
-      ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', options.dataDir, '--protected-mode', 'yes'],
+      [
+        '--bind',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        options.dataDir,
+        '--protected-mode',
+        'yes',
+      ],
       options.log ? { log: options.log } : {},
     );
-    await readyOrExit(proc, waitFor(() => redisPing(port), { timeoutMs: 10_000, what: 'redis-server', detail: () => proc.recentOutput() }));
+    await readyOrExit(
+      proc,
+      waitFor(() => redisPing(port), { timeoutMs: 10_000, what: 'redis-server', detail: () => proc.recentOutput() }),
+    );
   };
   await launch();
   return {

@@ -51,8 +51,16 @@ describe('infrastructure servers on loopback', () => {
     const mongo = await startFerretDb({ dataDir: dataDir() });
     const { default: mongoose } = await import('mongoose');
     const client = await new mongoose.mongo.MongoClient(mongo.url).connect();
-    await client.db('t').collection('c').insertOne({ _id: 'a' as never, name: 'Анна' });
-    expect(await client.db('t').collection('c').findOne({ _id: 'a' as never })).toMatchObject({ name: 'Анна' });
+    await client
+      .db('t')
+      .collection('c')
+      .insertOne({ _id: 'a' as never, name: 'Анна' });
+    expect(
+      await client
+        .db('t')
+        .collection('c')
+        .findOne({ _id: 'a' as never }),
+    ).toMatchObject({ name: 'Анна' });
     await client.close();
     await mongo.stop();
     expect(alive(mongo.pid())).toBe(false);

@@ -36,9 +36,7 @@ export interface RunningService<C extends BaseConfig = BaseConfig> {
  * `health.<name>` responder for the gateway, and a graceful stop: stop taking requests, let the
  * in-flight ones finish, drain NATS, then run the service's own shutdown hooks.
  */
-export const startService = async <S extends z.ZodObject>(
-  options: ServiceOptions<S>,
-): Promise<RunningService<z.infer<S> & BaseConfig>> => {
+export const startService = async <S extends z.ZodObject>(options: ServiceOptions<S>): Promise<RunningService<z.infer<S> & BaseConfig>> => {
   type C = z.infer<S> & BaseConfig;
   const config = loadConfig(BaseConfig.extend(options.config.shape), options.env ?? process.env) as C;
   const logger = createLogger(options.name, config.LOG_LEVEL);

@@ -32,9 +32,7 @@ export const tracingHooks = (tracer: Tracer) => {
       extractTraceContext(headers),
     );
     open.set(nats, span);
-    return context.with(trace.setSpan(context.active(), span), () =>
-      requestContext.run({ requestId, callerId }, done),
-    );
+    return context.with(trace.setSpan(context.active(), span), () => requestContext.run({ requestId, callerId }, done));
   };
   const end = (_transportId: unknown, ctx: unknown): void => {
     const span = open.get(ctx as object);

@@ -30,7 +30,9 @@ export class TestSocket {
       const ws = new WebSocket(url, { headers });
       const socket = new TestSocket(ws);
       ws.once('open', () => resolve(socket));
-      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })));
+      ws.once('unexpected-response', (_req, res) =>
+        reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })),
+      );
       ws.once('error', reject);
     });
   }
@@ -39,7 +41,10 @@ export class TestSocket {
     const seen = this.frames.find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs}ms; got ${JSON.stringify(this.frames.map((f) => f.type))}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no matching frame within ${timeoutMs}ms; got ${JSON.stringify(this.frames.map((f) => f.type))}`)),
+        timeoutMs,
+      );
       this.waiters.push({ match, resolve: (f) => (clearTimeout(timer), resolve(f)) });
     });
   }

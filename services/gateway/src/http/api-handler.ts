@@ -48,7 +48,10 @@ export const apiHandler = (deps: ApiDeps) => (res: HttpResponse, req: HttpReques
   const parent = propagation.extract(context.active(), { traceparent: incoming.traceparent, tracestate: incoming.tracestate });
   const span = deps.tracer.startSpan(
     `HTTP ${route.method} ${route.path}`,
-    { kind: SpanKind.SERVER, attributes: { 'http.request.method': route.method, 'http.route': route.path, 'messenger.request_id': incoming.requestId } },
+    {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': route.method, 'http.route': route.path, 'messenger.request_id': incoming.requestId },
+    },
     parent,
   );
   // uWS delivers body chunks only to a handler attached before this function returns; the token
@@ -68,15 +71,18 @@ export const apiHandler = (deps: ApiDeps) => (res: HttpResponse, req: HttpReques
     });
 };
 
-type BodyResult = { ok: true; value: unknown } | { ok: false; code: 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE' | 'INVALID_JSON'; message: string };
+type BodyResult =
+  { ok: true; value: unknown } | { ok: false; code: 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE' | 'INVALID_JSON'; message: string };
 
 const readJsonBody = async (deps: ApiDeps, incoming: Incoming, reply: Reply): Promise<BodyResult> => {
-  if (!/^application\/json\b/i.test(incoming.contentType)) return { ok: false, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the body as application/json' };
+  if (!/^application\/json\b/i.test(incoming.contentType))
+    return { ok: false, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the body as application/json' };
   let raw: Buffer;
   try {
     raw = await readBody(reply, incoming.contentLength, deps.config.MAX_BODY_BYTES);
   } catch (error) {
-    if (error instanceof BodyTooLarge) return { ok: false, code: 'PAYLOAD_TOO_LARGE', message: `the body is larger than ${deps.config.MAX_BODY_BYTES} bytes` };
+    if (error instanceof BodyTooLarge)
+      return { ok: false, code: 'PAYLOAD_TOO_LARGE', message: `the body is larger than ${deps.config.MAX_BODY_BYTES} bytes` };
     throw error;
   }
   try {

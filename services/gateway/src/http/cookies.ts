@@ -22,4 +22,11 @@ export const refreshCookie = (token: string, expiresAt: Date, secure: boolean): 
   ].join('; ');
 
 export const clearedRefreshCookie = (secure: boolean): string =>
-  [`${REFRESH_COOKIE}=`, `Path=${REFRESH_PATH}`, 'Expires=Thu, 01 Jan 1970 00:00:00 GMT', 'HttpOnly', 'SameSite=Strict', ...(secure ? ['Secure'] : [])].join('; ');
+  [
+    `${REFRESH_COOKIE}=`,
+    `Path=${REFRESH_PATH}`,
+    'Expires=Thu, 01 Jan 1970 00:00:00 GMT',
+    'HttpOnly',
+    'SameSite=Strict',
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');

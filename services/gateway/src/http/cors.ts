@@ -4,7 +4,12 @@ import type { Reply } from './reply.js';
 export class CorsPolicy {
   private readonly origins: Set<string>;
   constructor(list: string) {
-    this.origins = new Set(list.split(',').map((o) => o.trim()).filter(Boolean));
+    this.origins = new Set(
+      list
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    );
   }
 
   allows(origin: string): boolean {

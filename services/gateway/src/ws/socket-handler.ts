@@ -61,7 +61,13 @@ export const socketBehavior = (deps: {
           return;
         }
         const now = Date.now();
-        res.upgrade<SocketData>({ userId: check.userId, openedAt: now, tokens: BURST, refilledAt: now }, key, protocol, extensions, context);
+        res.upgrade<SocketData>(
+          { userId: check.userId, openedAt: now, tokens: BURST, refilledAt: now },
+          key,
+          protocol,
+          extensions,
+          context,
+        );
       });
     });
   },

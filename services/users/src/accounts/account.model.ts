@@ -27,4 +27,11 @@ const schema = new Schema<AccountDoc>(
 
 export const accountModel = (db: Connection): Model<AccountDoc> => db.model<AccountDoc>('Account', schema);
 
-export const nameWords = (name: string): string[] => [...new Set(name.toLowerCase().split(/[\s\-_.,]+/u).filter(Boolean))];
+export const nameWords = (name: string): string[] => [
+  ...new Set(
+    name
+      .toLowerCase()
+      .split(/[\s\-_.,]+/u)
+      .filter(Boolean),
+  ),
+];

@@ -35,7 +35,10 @@ export class AuthService {
       name: input.name,
       passwordHash: await this.hasher.hash(input.password),
     });
-    if (!account) throw new ServiceError('USERNAME_TAKEN', 'this username is taken', { fields: [{ path: 'username', location: 'body', message: 'taken' }] });
+    if (!account)
+      throw new ServiceError('USERNAME_TAKEN', 'this username is taken', {
+        fields: [{ path: 'username', location: 'body', message: 'taken' }],
+      });
     this.logger.info({ userId: account._id.toHexString() }, 'account registered');
     return this.grant(mapUser(account), randomUUID());
   }
@@ -80,6 +83,10 @@ export class AuthService {
   private async grant(user: AuthGrant['user'], familyId: string): Promise<AuthGrant> {
     const issued = await this.tokens.issue(user.id);
     await this.sessions.create({ familyId, userId: user.id, tokenHash: issued.refresh.tokenHash, expiresAt: issued.refresh.expiresAt });
-    return { accessToken: issued.accessToken, user, refresh: { token: issued.refresh.token, expiresAt: issued.refresh.expiresAt.toISOString() } };
+    return {
+      accessToken: issued.accessToken,
+      user,
+      refresh: { token: issued.refresh.token, expiresAt: issued.refresh.expiresAt.toISOString() },
+    };
   }
 }

@@ -24,7 +24,12 @@ export class PasswordHasher {
     if (kind !== 'scrypt' || !salt || !key) return false;
     const N = Number(n);
     const expected = Buffer.from(key, 'base64');
-    const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N, r: Number(r), p: Number(p), maxmem: 256 * N * Number(r) });
+    const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, {
+      N,
+      r: Number(r),
+      p: Number(p),
+      maxmem: 256 * N * Number(r),
+    });
     return timingSafeEqual(actual, expected);
   }
 }
