@@ -1,2 +1,3 @@
 export * from './otlp-receiver.js';
 export * from './ws-client.js';
+export * from './api-client.js';
