@@ -19,8 +19,26 @@ export interface RouteContract {
   body?: z.ZodType;
   response: z.ZodType;
   successStatus?: 200 | 201 | 204;
+  /**
+   * The request body is a file, not JSON: the gateway reads up to `maxBytes` raw bytes (413 above)
+   * and passes them to the service base64-encoded in `field`. The service checks what the bytes are.
+   */
+  upload?: { field: string; maxBytes: number };
+  /**
+   * The service answers a file, `BinaryReply`, which the gateway sends as the response body with
+   * its content type and cache policy.
+   */
+  binaryResponse?: boolean;
   /** Refresh-token cookie handling done by the gateway, so services never see HTTP. */
   refreshCookie?: 'read' | 'set' | 'read-and-set' | 'read-and-clear';
 }
 
 export const defineRoute = <R extends RouteContract>(route: R): R => route;
+
+/** What a service returns for a `binaryResponse` route. */
+export interface BinaryReply {
+  contentType: string;
+  dataBase64: string;
+  /** Cache for a year (the URL changes when the content does), or revalidate every time. */
+  cache: 'immutable' | 'revalidate';
+}

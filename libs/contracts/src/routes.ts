@@ -1,7 +1,18 @@
 import { z } from 'zod';
 import { defineRoute, type RouteContract } from './route.js';
 import { SUBJECT } from './subjects.js';
-import { AuthResult, LoginBody, RegisterBody, UpdateMeBody, User, UserIdParams } from './schemas/users.js';
+import {
+  AuthResult,
+  AVATAR_MAX_BYTES,
+  AvatarQuery,
+  LoginBody,
+  RegisterBody,
+  UpdateMeBody,
+  User,
+  UserIdParams,
+  UserSearchPage,
+  UserSearchQuery,
+} from './schemas/users.js';
 
 /** Every public HTTP route, in the order the OpenAPI document lists them. */
 export const ROUTES = [
@@ -67,6 +78,38 @@ export const ROUTES = [
     auth: 'required',
     body: UpdateMeBody,
     response: User,
+  }),
+  defineRoute({
+    method: 'PUT',
+    path: '/api/users/me/avatar',
+    subject: SUBJECT.users.uploadAvatar,
+    summary: 'Upload an avatar (JPEG, PNG, WebP or GIF, up to 5 MB; stored as a 256×256 WebP)',
+    tag: 'users',
+    auth: 'required',
+    upload: { field: 'image', maxBytes: AVATAR_MAX_BYTES },
+    response: User,
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/api/users/search',
+    subject: SUBJECT.users.search,
+    summary: 'Find people by username prefix or a word of their name (for the member picker)',
+    tag: 'users',
+    auth: 'required',
+    query: UserSearchQuery,
+    response: UserSearchPage,
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/api/users/:id/avatar',
+    subject: SUBJECT.users.avatar,
+    summary: "A user's avatar as WebP; `?v=` (from avatarUrl) makes it cacheable for a year",
+    tag: 'users',
+    auth: 'none',
+    params: UserIdParams,
+    query: AvatarQuery,
+    response: z.string().meta({ description: 'image/webp bytes' }),
+    binaryResponse: true,
   }),
   defineRoute({
     method: 'GET',

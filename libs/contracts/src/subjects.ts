@@ -15,6 +15,10 @@ export const SUBJECT = {
     updateMe: 'users.profile.update-me',
     getById: 'users.profile.get',
     summaries: 'users.profile.summaries',
+    uploadAvatar: 'users.avatar.upload',
+    avatar: 'users.avatar.get',
+    search: 'users.search.query',
+    presence: 'users.presence.get',
   },
 } as const;
 

@@ -9,6 +9,11 @@ import { readPrivateKey, type UsersConfig } from './config.js';
 import { ProfilesController } from './profiles/profiles.controller.js';
 import { ProfilesService } from './profiles/profiles.service.js';
 import { SessionsRepository } from './sessions/sessions.repository.js';
+import { AvatarsController } from './avatars/avatars.controller.js';
+import { AvatarsRepository } from './avatars/avatars.repository.js';
+import { AvatarsService } from './avatars/avatars.service.js';
+import { SearchController } from './search/search.controller.js';
+import { SearchService } from './search/search.service.js';
 import { TokenIssuer } from './sessions/token-issuer.js';
 
 /** Wires the users service: its stores are opened first, then plain classes are handed to Nest. */
@@ -20,7 +25,8 @@ export class UsersModule {
     const redis = await connectRedis(runtime, config.REDIS_URL);
     const accounts = new AccountsRepository(db);
     const sessions = new SessionsRepository(db);
-    await Promise.all([accounts.init(), sessions.init()]);
+    const avatars = new AvatarsRepository(db);
+    await Promise.all([accounts.init(), sessions.init(), avatars.init()]);
     const tokens = await TokenIssuer.create(readPrivateKey(config), {
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
@@ -34,10 +40,12 @@ export class UsersModule {
     });
     return {
       module: UsersModule,
-      controllers: [AuthController, ProfilesController],
+      controllers: [AuthController, ProfilesController, AvatarsController, SearchController],
       providers: [
         { provide: AuthService, useValue: new AuthService(accounts, sessions, new PasswordHasher(), tokens, throttle, logger) },
         { provide: ProfilesService, useValue: new ProfilesService(accounts, runtime.nats) },
+        { provide: AvatarsService, useValue: new AvatarsService(accounts, avatars, runtime.nats) },
+        { provide: SearchService, useValue: new SearchService(accounts) },
       ],
     };
   }

@@ -37,3 +37,23 @@ export const UpdateMeBody = z
   .refine((body) => body.name !== undefined || body.bio !== undefined, 'nothing to update');
 
 export const UserIdParams = z.strictObject({ id: Id });
+
+export const AVATAR_MAX_BYTES = 5 * 1024 * 1024;
+
+export const AvatarUpload = z.strictObject({ image: z.base64().max(Math.ceil((AVATAR_MAX_BYTES * 4) / 3) + 4) });
+export const AvatarQuery = z.strictObject({ v: z.coerce.number().int().min(1).optional() });
+
+export const USER_SEARCH_MAX_LIMIT = 50;
+export const UserSearchQuery = z.strictObject({
+  q: z.string().trim().min(1).max(64),
+  limit: z.coerce.number().int().min(1).max(USER_SEARCH_MAX_LIMIT).default(20),
+  cursor: z.string().max(200).optional(),
+});
+export const UserSearchPage = z.object({ items: z.array(UserSummary), nextCursor: z.string().nullable() });
+
+/** Other services ask for many users in one round trip (`users.profile.summaries`). */
+export const UserSummariesRequest = z.strictObject({ ids: z.array(Id).max(500) });
+export const UserSummariesReply = z.object({ items: z.array(UserSummary) });
+
+export const PresenceStatus = z.object({ userId: Id, online: z.boolean(), lastSeenAt: IsoDate.nullable() });
+export type PresenceStatus = z.infer<typeof PresenceStatus>;

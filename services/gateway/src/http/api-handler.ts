@@ -2,7 +2,7 @@ import { context, propagation, SpanKind, SpanStatusCode, trace, type Tracer } fr
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { HttpResponse, HttpRequest } from 'uWebSockets.js';
 import { z } from 'zod';
-import { type FieldIssue, type RouteContract } from '@messenger/contracts';
+import { type BinaryReply, type FieldIssue, type RouteContract } from '@messenger/contracts';
 import { fieldIssues, requestService, type Logger } from '@messenger/kit';
 import type { AccessTokenVerifier } from '../auth/access-token.js';
 import { bearerToken } from '../auth/access-token.js';
@@ -56,7 +56,11 @@ export const apiHandler = (deps: ApiDeps) => (res: HttpResponse, req: HttpReques
   );
   // uWS delivers body chunks only to a handler attached before this function returns; the token
   // check below is async, so the body is read from here on and awaited later.
-  const body = route.body ? readJsonBody(deps, incoming, reply) : Promise.resolve<BodyResult>({ ok: true, value: undefined });
+  const body = route.upload
+    ? readUpload(incoming, reply, route.upload.maxBytes)
+    : route.body
+      ? readJsonBody(deps, incoming, reply)
+      : Promise.resolve<BodyResult>({ ok: true, value: undefined });
   body.catch(() => undefined); // a request refused before its body is needed must not leave a rejection unhandled
   void context
     .with(trace.setSpan(parent, span), () => forward(deps, route, params, incoming, reply, body))
@@ -72,7 +76,7 @@ export const apiHandler = (deps: ApiDeps) => (res: HttpResponse, req: HttpReques
 };
 
 type BodyResult =
-  { ok: true; value: unknown } | { ok: false; code: 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE' | 'INVALID_JSON'; message: string };
+  { ok: true; value: unknown } | { ok: false; code: 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE' | 'INVALID_JSON' | 'VALIDATION_FAILED'; message: string };
 
 const readJsonBody = async (deps: ApiDeps, incoming: Incoming, reply: Reply): Promise<BodyResult> => {
   if (!/^application\/json\b/i.test(incoming.contentType))
@@ -90,6 +94,24 @@ const readJsonBody = async (deps: ApiDeps, incoming: Incoming, reply: Reply): Pr
   } catch {
     return { ok: false, code: 'INVALID_JSON', message: 'the body is not valid JSON' };
   }
+};
+
+const readUpload = async (incoming: Incoming, reply: Reply, maxBytes: number): Promise<BodyResult> => {
+  try {
+    const raw = await readBody(reply, incoming.contentLength, maxBytes);
+    if (raw.length === 0) return { ok: false, code: 'VALIDATION_FAILED', message: 'the file is empty' };
+    return { ok: true, value: raw };
+  } catch (error) {
+    if (error instanceof BodyTooLarge) return { ok: false, code: 'PAYLOAD_TOO_LARGE', message: `the file is larger than ${maxBytes} bytes` };
+    throw error;
+  }
+};
+
+const sendBinary = (reply: Reply, response: unknown) => {
+  const file = response as Partial<BinaryReply>;
+  if (typeof file?.contentType !== 'string' || typeof file.dataBase64 !== 'string') throw new Error('service answered a binary route without a file');
+  reply.header('cache-control', file.cache === 'immutable' ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate');
+  reply.send(200, Buffer.from(file.dataBase64, 'base64'), file.contentType);
 };
 
 const forward = async (
@@ -124,7 +146,8 @@ const forward = async (
   };
   check(route.params, params, 'params');
   check(route.query ?? (incoming.query ? z.strictObject({}) : undefined), Object.fromEntries(new URLSearchParams(incoming.query)), 'query');
-  check(route.body, body, 'body');
+  if (route.upload) data[route.upload.field] = (body as Buffer).toString('base64');
+  else check(route.body, body, 'body');
   if (issues.length) return reply.fail('VALIDATION_FAILED', `invalid ${issues[0]!.path}: ${issues[0]!.message}`, { fields: issues });
 
   if (route.refreshCookie?.startsWith('read')) {
@@ -152,6 +175,7 @@ const forward = async (
     reply.header('set-cookie', refreshCookie(grant.data.token, new Date(grant.data.expiresAt), deps.config.COOKIE_SECURE));
     response = rest;
   }
+  if (route.binaryResponse) return sendBinary(reply, response);
   const status = route.successStatus ?? 200;
   if (status === 204) return reply.send(204, undefined);
   reply.json(status, response);

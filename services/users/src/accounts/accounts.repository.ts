@@ -33,9 +33,44 @@ export class AccountsRepository {
     return this.accounts.findById(id).lean<AccountDoc>().exec();
   }
 
+  setAvatarVersion(id: string, version: number): Promise<AccountDoc | null> {
+    return this.accounts.findByIdAndUpdate(id, { $set: { avatarVersion: version } }, { new: true }).lean<AccountDoc>().exec();
+  }
+
+  findManyByIds(ids: string[]): Promise<AccountDoc[]> {
+    const valid = ids.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
+    return this.accounts.find({ _id: { $in: valid } }).lean<AccountDoc[]>().exec();
+  }
+
+  /** Accounts whose username starts with `prefix` (already escaped), after `afterUsername`, in username order. */
+  findByUsernamePrefix(prefix: string, options: { after?: string; limit: number; excludeId?: string }): Promise<AccountDoc[]> {
+    return this.accounts
+      .find({ username: { $regex: `^${prefix}`, ...(options.after !== undefined ? { $gt: options.after } : {}) }, ...excludeId(options.excludeId) })
+      .sort({ username: 1 })
+      .limit(options.limit)
+      .lean<AccountDoc[]>()
+      .exec();
+  }
+
+  /** Accounts one of whose name words starts with `prefix` (already escaped), in username order. */
+  findByNameWordPrefix(prefix: string, options: { after?: string; limit: number; excludeId?: string }): Promise<AccountDoc[]> {
+    return this.accounts
+      .find({
+        nameWords: { $regex: `^${prefix}` },
+        ...(options.after !== undefined ? { username: { $gt: options.after } } : {}),
+        ...excludeId(options.excludeId),
+      })
+      .sort({ username: 1 })
+      .limit(options.limit)
+      .lean<AccountDoc[]>()
+      .exec();
+  }
+
   update(id: string, changes: { name?: string; bio?: string }): Promise<AccountDoc | null> {
     const set: Record<string, unknown> = { ...changes };
     if (changes.name !== undefined) set.nameWords = nameWords(changes.name);
     return this.accounts.findByIdAndUpdate(id, { $set: set }, { new: true }).lean<AccountDoc>().exec();
   }
 }
+
+const excludeId = (id: string | undefined) => (id && Types.ObjectId.isValid(id) ? { _id: { $ne: new Types.ObjectId(id) } } : {});

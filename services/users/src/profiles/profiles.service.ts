@@ -1,8 +1,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { pushSubject, type ServerFrame, type User } from '@messenger/contracts';
+import { pushSubject, type ServerFrame, type User, type UserSummary } from '@messenger/contracts';
 import { notFound } from '@messenger/kit';
 import type { AccountsRepository } from '../accounts/accounts.repository.js';
-import { mapUser } from '../accounts/user.mapper.js';
+import { mapUser, mapUserSummary } from '../accounts/user.mapper.js';
 
 export class ProfilesService {
   constructor(
@@ -24,5 +24,10 @@ export class ProfilesService {
     const frame: ServerFrame<'user.updated'> = { type: 'user.updated', data: user };
     this.nats.publish(pushSubject(userId), JSON.stringify(frame));
     return user;
+  }
+
+  async summaries(ids: string[]): Promise<{ items: UserSummary[] }> {
+    const accounts = await this.accounts.findManyByIds([...new Set(ids)]);
+    return { items: accounts.map(mapUserSummary) };
   }
 }

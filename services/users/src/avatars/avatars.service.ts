@@ -1,0 +1,47 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { pushSubject, type BinaryReply, type ServerFrame, type User } from '@messenger/contracts';
+import { notFound } from '@messenger/kit';
+import type { AccountsRepository } from '../accounts/accounts.repository.js';
+import { mapUser } from '../accounts/user.mapper.js';
+import { toAvatarWebp } from './avatar-image.js';
+import type { AvatarsRepository } from './avatars.repository.js';
+
+export class AvatarsService {
+  constructor(
+    private readonly accounts: AccountsRepository,
+    private readonly avatars: AvatarsRepository,
+    private readonly nats: NatsConnection,
+  ) {}
+
+  /**
+   * The image is processed before anything is written, and the account is pointed at the new
+   * version only once it is stored: a bad upload, or a crash half-way, leaves the old avatar shown.
+   */
+  async upload(userId: string, imageBase64: string): Promise<User> {
+    const webp = await toAvatarWebp(Buffer.from(imageBase64, 'base64'));
+    const account = await this.accounts.findById(userId);
+    if (!account) throw notFound('user');
+    const version = Math.max(Date.now(), (account.avatarVersion ?? 0) + 1);
+    await this.avatars.save(userId, version, webp);
+    const updated = await this.accounts.setAvatarVersion(userId, version);
+    if (!updated) throw notFound('user');
+    await this.avatars.prune(userId, version);
+    const user = mapUser(updated);
+    const frame: ServerFrame<'user.updated'> = { type: 'user.updated', data: user };
+    this.nats.publish(pushSubject(userId), JSON.stringify(frame));
+    return user;
+  }
+
+  /** The requested version is cacheable for good; any other request gets the current one, revalidated. */
+  async get(userId: string, requestedVersion: number | undefined): Promise<BinaryReply> {
+    const account = await this.accounts.findById(userId);
+    if (!account || account.avatarVersion === null) throw notFound('avatar');
+    const avatar = await this.avatars.find(userId, account.avatarVersion);
+    if (!avatar) throw notFound('avatar');
+    return {
+      contentType: 'image/webp',
+      dataBase64: avatar.data.toString('base64'),
+      cache: requestedVersion === account.avatarVersion ? 'immutable' : 'revalidate',
+    };
+  }
+}
