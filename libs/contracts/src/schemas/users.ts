@@ -1,18 +1,31 @@
 import { z } from 'zod';
 import { Id, IsoDate } from './common.js';
 
-// Display names may be in any script (Cyrillic is the common case), but never blank or control characters.
+// Display names may be in any script (Cyrillic is the common case), but never blank, never control
+// characters, and never broken UTF-16 (a lone surrogate would be silently rewritten to U+FFFD on save).
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const noControlChars = (value: string) => !/[\u0000-\u001f\u007f]/.test(value);
+const wellFormed = (value: string) => value.isWellFormed();
 
 export const Username = z
   .string()
   .min(3)
   .max(32)
   .regex(/^[a-z0-9_]+$/, 'only a-z, 0-9 and _');
-export const DisplayName = z.string().trim().min(1).max(64).refine(noControlChars, 'must not contain control characters');
+export const DisplayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .refine(noControlChars, 'must not contain control characters')
+  .refine(wellFormed, 'must be well-formed Unicode');
 export const Password = z.string().min(8).max(128);
-export const Bio = z.string().max(200).refine(noControlChars, 'must not contain control characters');
+export const Bio = z
+  .string()
+  .max(200)
+  // Line breaks are fine in a bio; other control characters are not.
+  .refine((value) => noControlChars(value.replace(/\n/g, '')), 'must not contain control characters')
+  .refine(wellFormed, 'must be well-formed Unicode');
 
 export const User = z.object({
   id: Id,

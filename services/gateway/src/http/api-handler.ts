@@ -76,7 +76,8 @@ export const apiHandler = (deps: ApiDeps) => (res: HttpResponse, req: HttpReques
 };
 
 type BodyResult =
-  { ok: true; value: unknown } | { ok: false; code: 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE' | 'INVALID_JSON' | 'VALIDATION_FAILED'; message: string };
+  | { ok: true; value: unknown }
+  | { ok: false; code: 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE' | 'INVALID_JSON' | 'VALIDATION_FAILED'; message: string };
 
 const readJsonBody = async (deps: ApiDeps, incoming: Incoming, reply: Reply): Promise<BodyResult> => {
   if (!/^application\/json\b/i.test(incoming.contentType))
@@ -102,14 +103,16 @@ const readUpload = async (incoming: Incoming, reply: Reply, maxBytes: number): P
     if (raw.length === 0) return { ok: false, code: 'VALIDATION_FAILED', message: 'the file is empty' };
     return { ok: true, value: raw };
   } catch (error) {
-    if (error instanceof BodyTooLarge) return { ok: false, code: 'PAYLOAD_TOO_LARGE', message: `the file is larger than ${maxBytes} bytes` };
+    if (error instanceof BodyTooLarge)
+      return { ok: false, code: 'PAYLOAD_TOO_LARGE', message: `the file is larger than ${maxBytes} bytes` };
     throw error;
   }
 };
 
 const sendBinary = (reply: Reply, response: unknown) => {
   const file = response as Partial<BinaryReply>;
-  if (typeof file?.contentType !== 'string' || typeof file.dataBase64 !== 'string') throw new Error('service answered a binary route without a file');
+  if (typeof file?.contentType !== 'string' || typeof file.dataBase64 !== 'string')
+    throw new Error('service answered a binary route without a file');
   reply.header('cache-control', file.cache === 'immutable' ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate');
   reply.send(200, Buffer.from(file.dataBase64, 'base64'), file.contentType);
 };

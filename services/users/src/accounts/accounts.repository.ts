@@ -34,18 +34,27 @@ export class AccountsRepository {
   }
 
   setAvatarVersion(id: string, version: number): Promise<AccountDoc | null> {
-    return this.accounts.findByIdAndUpdate(id, { $set: { avatarVersion: version } }, { new: true }).lean<AccountDoc>().exec();
+    return this.accounts
+      .findByIdAndUpdate(id, { $set: { avatarVersion: version } }, { new: true })
+      .lean<AccountDoc>()
+      .exec();
   }
 
   findManyByIds(ids: string[]): Promise<AccountDoc[]> {
     const valid = ids.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
-    return this.accounts.find({ _id: { $in: valid } }).lean<AccountDoc[]>().exec();
+    return this.accounts
+      .find({ _id: { $in: valid } })
+      .lean<AccountDoc[]>()
+      .exec();
   }
 
   /** Accounts whose username starts with `prefix` (already escaped), after `afterUsername`, in username order. */
   findByUsernamePrefix(prefix: string, options: { after?: string; limit: number; excludeId?: string }): Promise<AccountDoc[]> {
     return this.accounts
-      .find({ username: { $regex: `^${prefix}`, ...(options.after !== undefined ? { $gt: options.after } : {}) }, ...excludeId(options.excludeId) })
+      .find({
+        username: { $regex: `^${prefix}`, ...(options.after !== undefined ? { $gt: options.after } : {}) },
+        ...excludeId(options.excludeId),
+      })
       .sort({ username: 1 })
       .limit(options.limit)
       .lean<AccountDoc[]>()

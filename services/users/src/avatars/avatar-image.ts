@@ -4,7 +4,8 @@ import { ServiceError } from '@messenger/kit';
 const ACCEPTED = new Set(['jpeg', 'png', 'webp', 'gif']);
 export const AVATAR_SIZE = 256;
 
-const unprocessable = (message: string) => new ServiceError('UNPROCESSABLE_IMAGE', message, { fields: [{ path: 'image', location: 'body', message }] });
+const unprocessable = (message: string) =>
+  new ServiceError('UNPROCESSABLE_IMAGE', message, { fields: [{ path: 'image', location: 'body', message }] });
 
 /**
  * Turns an uploaded file into the stored avatar: the type is read from the bytes (never from a

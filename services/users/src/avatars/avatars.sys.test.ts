@@ -21,13 +21,19 @@ describe('profiles and avatars', () => {
   let user: { id: string };
 
   beforeAll(async () => {
-    stack = await startStack({ rootDir: root, dataDir: mkdtempSync(join(tmpdir(), 'avatars-')), withLiveKit: false, replicas: { groups: 0, calls: 0 }, env: { LOG_LEVEL: 'warn' } });
+    stack = await startStack({
+      rootDir: root,
+      dataDir: mkdtempSync(join(tmpdir(), 'avatars-')),
+      withLiveKit: false,
+      replicas: { groups: 0, calls: 0 },
+      env: { LOG_LEVEL: 'warn' },
+    });
     me = new ApiClient(stack.gatewayUrl());
     user = await me.register(`av_${randomBytes(4).toString('hex')}`, 'Ольга');
   });
   afterAll(async () => stack?.stop());
 
-  it('edits name and bio, and tells the user\'s other devices', async () => {
+  it("edits name and bio, and tells the user's other devices", async () => {
     const device = await TestSocket.open(`${stack.gatewayUrl().replace('http', 'ws')}/ws?access_token=${me.accessToken}`);
     const edit = await me.call<UserBody>('PATCH', '/api/users/me', { name: '  Ольга Смирнова ', bio: 'Люблю звонки 📞' });
     expect(edit.status).toBe(200);
@@ -59,7 +65,13 @@ describe('profiles and avatars', () => {
 
   it.each([
     ['text disguised as a PNG', () => Buffer.from('<?php echo "not an image"; ?>'.repeat(20)), 'image/png', 422, 'UNPROCESSABLE_IMAGE'],
-    ['an SVG (not an accepted type)', () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'), 'image/svg+xml', 422, 'UNPROCESSABLE_IMAGE'],
+    [
+      'an SVG (not an accepted type)',
+      () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'),
+      'image/svg+xml',
+      422,
+      'UNPROCESSABLE_IMAGE',
+    ],
     ['a truncated PNG', async () => (await image('png', 800, 800)).subarray(0, 300), 'image/png', 422, 'UNPROCESSABLE_IMAGE'],
     ['a file over 5 MB', () => randomBytes(5 * 1024 * 1024 + 1), 'image/jpeg', 413, 'PAYLOAD_TOO_LARGE'],
   ] as const)('refuses %s and keeps the old avatar', async (_name, make, type, status, code) => {

@@ -6,7 +6,8 @@ export interface SearchCursor {
   username: string;
 }
 
-export const encodeCursor = (cursor: SearchCursor): string => Buffer.from(JSON.stringify([cursor.rank, cursor.username])).toString('base64url');
+export const encodeCursor = (cursor: SearchCursor): string =>
+  Buffer.from(JSON.stringify([cursor.rank, cursor.username])).toString('base64url');
 
 export const decodeCursor = (value: string): SearchCursor => {
   try {
@@ -15,5 +16,7 @@ export const decodeCursor = (value: string): SearchCursor => {
   } catch {
     // falls through to the error below
   }
-  throw new ServiceError('VALIDATION_FAILED', 'invalid cursor', { fields: [{ path: 'cursor', location: 'query', message: 'not a cursor from this search' }] });
+  throw new ServiceError('VALIDATION_FAILED', 'invalid cursor', {
+    fields: [{ path: 'cursor', location: 'query', message: 'not a cursor from this search' }],
+  });
 };

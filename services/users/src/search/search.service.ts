@@ -22,7 +22,10 @@ interface Ranked {
 export class SearchService {
   constructor(private readonly accounts: AccountsRepository) {}
 
-  async search(callerId: string, input: { q: string; limit: number; cursor?: string }): Promise<{ items: UserSummary[]; nextCursor: string | null }> {
+  async search(
+    callerId: string,
+    input: { q: string; limit: number; cursor?: string },
+  ): Promise<{ items: UserSummary[]; nextCursor: string | null }> {
     const query = input.q.trim().toLowerCase();
     const words = nameWords(query);
     const start = input.cursor ? decodeCursor(input.cursor) : undefined;
@@ -37,7 +40,11 @@ export class SearchService {
       if (exact && exact._id.toHexString() !== callerId) found.push({ rank: 0, account: exact });
     }
     if (usernameQuery && reached(1) && found.length < want) {
-      const rows = await this.accounts.findByUsernamePrefix(escapeRegex(query), { after: afterIn(1) ?? query, limit: want - found.length, excludeId: callerId });
+      const rows = await this.accounts.findByUsernamePrefix(escapeRegex(query), {
+        after: afterIn(1) ?? query,
+        limit: want - found.length,
+        excludeId: callerId,
+      });
       found.push(...rows.map((account) => ({ rank: 1 as const, account })));
     }
     if (words.length && reached(2) && found.length < want) {
@@ -45,7 +52,11 @@ export class SearchService {
       // Name matches already listed by username are skipped, so read in batches until the page fills.
       for (;;) {
         const batchSize = Math.max(want - found.length, 20);
-        const rows = await this.accounts.findByNameWordPrefix(escapeRegex(words[0]!), { ...(after !== undefined ? { after } : {}), limit: batchSize, excludeId: callerId });
+        const rows = await this.accounts.findByNameWordPrefix(escapeRegex(words[0]!), {
+          ...(after !== undefined ? { after } : {}),
+          limit: batchSize,
+          excludeId: callerId,
+        });
         for (const account of rows) {
           const everyWord = words.every((word) => account.nameWords.some((nameWord) => nameWord.startsWith(word)));
           const listedByUsername = usernameQuery && account.username.startsWith(query);

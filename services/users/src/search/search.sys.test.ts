@@ -19,7 +19,13 @@ describe('people search', () => {
   let myUsername: string;
 
   beforeAll(async () => {
-    stack = await startStack({ rootDir: root, dataDir: mkdtempSync(join(tmpdir(), 'search-')), withLiveKit: false, replicas: { groups: 0, calls: 0 }, env: { LOG_LEVEL: 'warn' } });
+    stack = await startStack({
+      rootDir: root,
+      dataDir: mkdtempSync(join(tmpdir(), 'search-')),
+      withLiveKit: false,
+      replicas: { groups: 0, calls: 0 },
+      env: { LOG_LEVEL: 'warn' },
+    });
     me = new ApiClient(stack.gatewayUrl());
     myUsername = 'maria_searcher';
     await me.register(myUsername, 'Maria Searcher');
@@ -28,11 +34,32 @@ describe('people search', () => {
     const accounts = accountModel(db);
     const docs = Array.from({ length: 1000 }, (_, i) => {
       const name = `${FIRST[i % FIRST.length]} ${LAST[Math.floor(i / FIRST.length) % LAST.length]}`;
-      return { username: `user_${String(i).padStart(4, '0')}`, name, nameWords: nameWords(name), bio: '', passwordHash: 'x', avatarVersion: null };
+      return {
+        username: `user_${String(i).padStart(4, '0')}`,
+        name,
+        nameWords: nameWords(name),
+        bio: '',
+        passwordHash: 'x',
+        avatarVersion: null,
+      };
     });
     docs.push({ username: 'maria', name: 'Someone Else', nameWords: ['someone', 'else'], bio: '', passwordHash: 'x', avatarVersion: null });
-    docs.push({ username: 'mariano', name: 'Mariano Rossi', nameWords: ['mariano', 'rossi'], bio: '', passwordHash: 'x', avatarVersion: null });
-    docs.push({ username: 'a.b+c', name: 'Regex (Test) [x]', nameWords: nameWords('Regex (Test) [x]'), bio: '', passwordHash: 'x', avatarVersion: null });
+    docs.push({
+      username: 'mariano',
+      name: 'Mariano Rossi',
+      nameWords: ['mariano', 'rossi'],
+      bio: '',
+      passwordHash: 'x',
+      avatarVersion: null,
+    });
+    docs.push({
+      username: 'a.b+c',
+      name: 'Regex (Test) [x]',
+      nameWords: nameWords('Regex (Test) [x]'),
+      bio: '',
+      passwordHash: 'x',
+      avatarVersion: null,
+    });
     await accounts.insertMany(docs);
     await db.close();
   });
