@@ -8,3 +8,4 @@ export * from './frames.js';
 export * from './schemas/common.js';
 export * from './schemas/users.js';
 export * from './schemas/health.js';
+export * from './events.js';

@@ -13,3 +13,4 @@ export * from './service/caller.decorator.js';
 export * from './service/zod.pipe.js';
 export * from './stores/mongo.js';
 export * from './stores/redis.js';
+export * from './nats/events.js';

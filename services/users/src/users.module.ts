@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { connectMongo, connectRedis, type ServiceRuntime } from '@messenger/kit';
+import { STREAMS } from '@messenger/contracts';
+import { connectMongo, connectRedis, ensureStream, EventPublisher, type ServiceRuntime } from '@messenger/kit';
+import { UserEvents } from './accounts/user-events.js';
 import { AccountsRepository } from './accounts/accounts.repository.js';
 import { AuthController } from './accounts/auth.controller.js';
 import { AuthService } from './accounts/auth.service.js';
@@ -25,6 +27,8 @@ export class UsersModule {
     const redis = await connectRedis(runtime, config.REDIS_URL);
     const accounts = new AccountsRepository(db);
     const sessions = new SessionsRepository(db);
+    await ensureStream(runtime.nats, STREAMS.users);
+    const events = new UserEvents(new EventPublisher(runtime.nats), logger);
     const avatars = new AvatarsRepository(db);
     await Promise.all([accounts.init(), sessions.init(), avatars.init()]);
     const tokens = await TokenIssuer.create(readPrivateKey(config), {
@@ -42,9 +46,9 @@ export class UsersModule {
       module: UsersModule,
       controllers: [AuthController, ProfilesController, AvatarsController, SearchController],
       providers: [
-        { provide: AuthService, useValue: new AuthService(accounts, sessions, new PasswordHasher(), tokens, throttle, logger) },
-        { provide: ProfilesService, useValue: new ProfilesService(accounts, runtime.nats) },
-        { provide: AvatarsService, useValue: new AvatarsService(accounts, avatars, runtime.nats) },
+        { provide: AuthService, useValue: new AuthService(accounts, sessions, new PasswordHasher(), tokens, throttle, events, logger) },
+        { provide: ProfilesService, useValue: new ProfilesService(accounts, runtime.nats, events) },
+        { provide: AvatarsService, useValue: new AvatarsService(accounts, avatars, runtime.nats, events) },
         { provide: SearchService, useValue: new SearchService(accounts) },
       ],
     };

@@ -6,6 +6,7 @@ import { hashRefreshToken, type TokenIssuer } from '../sessions/token-issuer.js'
 import type { AccountsRepository } from './accounts.repository.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { PasswordHasher } from './password-hasher.js';
+import type { UserEvents } from './user-events.js';
 import { mapUser } from './user.mapper.js';
 
 /** What the gateway receives: the public result plus the refresh grant it turns into a cookie. */
@@ -24,6 +25,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenIssuer,
     private readonly throttle: LoginThrottle,
+    private readonly events: UserEvents,
     private readonly logger: Logger,
   ) {
     this.decoyHash = hasher.hash(randomUUID());
@@ -40,7 +42,9 @@ export class AuthService {
         fields: [{ path: 'username', location: 'body', message: 'taken' }],
       });
     this.logger.info({ userId: account._id.toHexString() }, 'account registered');
-    return this.grant(mapUser(account), randomUUID());
+    const user = mapUser(account);
+    await this.events.registered(user);
+    return this.grant(user, randomUUID());
   }
 
   async login(input: { username: string; password: string }, clientIp: string | undefined): Promise<AuthGrant> {

@@ -5,12 +5,14 @@ import type { AccountsRepository } from '../accounts/accounts.repository.js';
 import { mapUser } from '../accounts/user.mapper.js';
 import { toAvatarWebp } from './avatar-image.js';
 import type { AvatarsRepository } from './avatars.repository.js';
+import type { UserEvents } from '../accounts/user-events.js';
 
 export class AvatarsService {
   constructor(
     private readonly accounts: AccountsRepository,
     private readonly avatars: AvatarsRepository,
     private readonly nats: NatsConnection,
+    private readonly events: UserEvents,
   ) {}
 
   /**
@@ -29,6 +31,7 @@ export class AvatarsService {
     const user = mapUser(updated);
     const frame: ServerFrame<'user.updated'> = { type: 'user.updated', data: user };
     this.nats.publish(pushSubject(userId), JSON.stringify(frame));
+    await this.events.updated(user, `avatar-${version}`);
     return user;
   }
 

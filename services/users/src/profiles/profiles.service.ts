@@ -3,11 +3,13 @@ import { pushSubject, type ServerFrame, type User, type UserSummary } from '@mes
 import { notFound } from '@messenger/kit';
 import type { AccountsRepository } from '../accounts/accounts.repository.js';
 import { mapUser, mapUserSummary } from '../accounts/user.mapper.js';
+import type { UserEvents } from '../accounts/user-events.js';
 
 export class ProfilesService {
   constructor(
     private readonly accounts: AccountsRepository,
     private readonly nats: NatsConnection,
+    private readonly events: UserEvents,
   ) {}
 
   async get(userId: string): Promise<User> {
@@ -23,6 +25,7 @@ export class ProfilesService {
     const user = mapUser(account);
     const frame: ServerFrame<'user.updated'> = { type: 'user.updated', data: user };
     this.nats.publish(pushSubject(userId), JSON.stringify(frame));
+    await this.events.updated(user, account.updatedAt.toISOString());
     return user;
   }
 

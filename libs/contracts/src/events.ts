@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { User } from './schemas/users.js';
+
+/**
+ * Durable facts on JetStream: other services must not miss them, so they are kept in a stream and
+ * read by durable consumers that catch up after downtime. Each owning service has one stream.
+ */
+export const STREAMS = {
+  users: { name: 'USERS', subjects: ['events.user.>'] },
+} as const;
+
+export const EVENT = {
+  userRegistered: 'events.user.registered',
+  userUpdated: 'events.user.updated',
+} as const;
+
+export const EVENT_SCHEMAS = {
+  [EVENT.userRegistered]: z.object({ user: User }),
+  [EVENT.userUpdated]: z.object({ user: User }),
+} as const;
+export type EventSubject = keyof typeof EVENT_SCHEMAS;
+export type EventPayload<S extends EventSubject> = z.infer<(typeof EVENT_SCHEMAS)[S]>;
