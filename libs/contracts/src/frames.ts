@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { User } from './schemas/users.js';
+import { PresenceStatus, User } from './schemas/users.js';
 
 /**
  * WebSocket frames. Server → client frames are `{type, data}`; the full list with payloads is in
@@ -10,6 +10,7 @@ export const SERVER_FRAMES = {
   pong: z.object({ at: z.number() }),
   error: z.object({ code: z.string(), message: z.string() }),
   'user.updated': User,
+  presence: PresenceStatus,
 } as const;
 export type ServerFrameType = keyof typeof SERVER_FRAMES;
 export interface ServerFrame<T extends ServerFrameType = ServerFrameType> {

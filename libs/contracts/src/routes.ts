@@ -12,6 +12,8 @@ import {
   UserIdParams,
   UserSearchPage,
   UserSearchQuery,
+  PresencePage,
+  PresenceQuery,
 } from './schemas/users.js';
 
 /** Every public HTTP route, in the order the OpenAPI document lists them. */
@@ -98,6 +100,16 @@ export const ROUTES = [
     auth: 'required',
     query: UserSearchQuery,
     response: UserSearchPage,
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/api/users/presence',
+    subject: SUBJECT.users.presence,
+    summary: 'Online status and last seen time of up to 100 users (`?ids=a,b,c`)',
+    tag: 'users',
+    auth: 'required',
+    query: PresenceQuery,
+    response: PresencePage,
   }),
   defineRoute({
     method: 'GET',

@@ -31,6 +31,8 @@ export const GatewayConfig = BaseConfig.extend({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /** How often this gateway tells the users service it is alive (presence of its sockets). */
+  PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5_000),
   COOKIE_SECURE: z
     .enum(['true', 'false'])
     .default('true')

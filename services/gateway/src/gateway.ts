@@ -1,4 +1,4 @@
-import { ROUTES, type RouteContract } from '@messenger/contracts';
+import { GATEWAY_SUBJECT, ROUTES, type RouteContract } from '@messenger/contracts';
 import { buildOpenApiDocument } from '@messenger/contracts/openapi';
 import { connectNats, createLogger, startTelemetry, stopTelemetry, type Logger } from '@messenger/kit';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -29,7 +29,7 @@ export const startGateway = async (config: GatewayConfig, routes: readonly Route
   const uws = loadUws();
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const tracer = startTelemetry('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT);
-  const tokens = await AccessTokenVerifier.fromPem(readPublicKey(config), config.JWT_ISSUER, config.JWT_AUDIENCE);
+  const tokens = new AccessTokenVerifier(readPublicKey(config), config.JWT_ISSUER, config.JWT_AUDIENCE);
   const nats = await connectNats(config.NATS_URL, config.GATEWAY_ID, logger);
   const app = uws.App();
   const hub = new PushHub(nats, app);
@@ -113,12 +113,16 @@ export const startGateway = async (config: GatewayConfig, routes: readonly Route
     ),
   );
   const port = uws.us_socket_local_port(listenSocket);
+  const beat = () => nats.publish(GATEWAY_SUBJECT.heartbeat, JSON.stringify({ gatewayId: config.GATEWAY_ID }));
+  beat();
+  const heartbeat = setInterval(beat, config.PRESENCE_HEARTBEAT_MS);
   logger.info({ port, host: config.HOST, gatewayId: config.GATEWAY_ID }, 'gateway ready');
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       shuttingDown = true;
+      clearInterval(heartbeat);
       uws.us_listen_socket_close(listenSocket);
       // 1001 "going away": clients reconnect, and the load balancer sends them to another replica.
       for (const ws of [...sockets]) ws.end(1001, 'gateway shutting down');

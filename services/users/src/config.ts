@@ -14,6 +14,9 @@ export const UsersConfig = z.object({
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   LOGIN_MAX_FAILURES_PER_USERNAME: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
+  /** A gateway silent for this long is taken as dead and its users as offline. */
+  PRESENCE_GATEWAY_TTL_MS: z.coerce.number().int().min(500).default(15_000),
+  PRESENCE_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
   LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
 });
 export type UsersConfig = z.infer<typeof UsersConfig>;

@@ -16,6 +16,9 @@ import { AvatarsRepository } from './avatars/avatars.repository.js';
 import { AvatarsService } from './avatars/avatars.service.js';
 import { SearchController } from './search/search.controller.js';
 import { SearchService } from './search/search.service.js';
+import { PresenceController } from './presence/presence.controller.js';
+import { PresenceRepository } from './presence/presence.repository.js';
+import { PresenceService } from './presence/presence.service.js';
 import { TokenIssuer } from './sessions/token-issuer.js';
 
 /** Wires the users service: its stores are opened first, then plain classes are handed to Nest. */
@@ -42,14 +45,20 @@ export class UsersModule {
       perAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
       windowSeconds: config.LOGIN_THROTTLE_WINDOW_SECONDS,
     });
+    const presence = new PresenceService(new PresenceRepository(redis, config.PRESENCE_GATEWAY_TTL_MS), accounts, runtime.nats, logger);
+    const sweeper = setInterval(() => {
+      presence.sweep(config.PRESENCE_SWEEP_MS).catch((error: unknown) => logger.warn({ err: error }, 'presence sweep failed'));
+    }, config.PRESENCE_SWEEP_MS);
+    runtime.onShutdown(() => clearInterval(sweeper));
     return {
       module: UsersModule,
-      controllers: [AuthController, ProfilesController, AvatarsController, SearchController],
+      controllers: [AuthController, ProfilesController, AvatarsController, SearchController, PresenceController],
       providers: [
         { provide: AuthService, useValue: new AuthService(accounts, sessions, new PasswordHasher(), tokens, throttle, events, logger) },
         { provide: ProfilesService, useValue: new ProfilesService(accounts, runtime.nats, events) },
         { provide: AvatarsService, useValue: new AvatarsService(accounts, avatars, runtime.nats, events) },
         { provide: SearchService, useValue: new SearchService(accounts) },
+        { provide: PresenceService, useValue: presence },
       ],
     };
   }

@@ -70,3 +70,9 @@ export const UserSummariesReply = z.object({ items: z.array(UserSummary) });
 
 export const PresenceStatus = z.object({ userId: Id, online: z.boolean(), lastSeenAt: IsoDate.nullable() });
 export type PresenceStatus = z.infer<typeof PresenceStatus>;
+
+/** `?ids=a,b,c` at the edge; an array once validated, so the service can check it again. */
+export const PresenceQuery = z.strictObject({
+  ids: z.preprocess((value) => (typeof value === 'string' ? value.split(',').filter(Boolean) : value), z.array(Id).min(1).max(100)),
+});
+export const PresencePage = z.object({ items: z.array(PresenceStatus) });

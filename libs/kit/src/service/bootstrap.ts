@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ServerNats } from '@nestjs/microservices';
+import type { Subscription } from '@nats-io/transport-node';
 import { healthSubject, type ServiceName } from '@messenger/contracts';
 import type { z } from 'zod';
 import { BaseConfig, loadConfig } from '../config.js';
@@ -67,8 +68,8 @@ export const startService = async <S extends z.ZodObject>(options: ServiceOption
     servers: config.NATS_URL.split(','),
     name: `${options.name}-rpc-${process.pid}`,
     queue: options.name,
-    gracefulShutdown: true,
-    gracePeriod: config.SHUTDOWN_GRACE_MS,
+    // Shutdown is done below (drain, then wait for in-flight work); Nest's own would drop queued requests.
+    gracefulShutdown: false,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
   });
@@ -109,6 +110,8 @@ export const startService = async <S extends z.ZodObject>(options: ServiceOption
       logger.info('shutting down');
       health.markShuttingDown();
       healthSub.unsubscribe();
+      await drainRequests(server);
+      await waitFor(() => hooks.inFlight.count <= 0, config.SHUTDOWN_GRACE_MS);
       await app.close();
       for (const hook of shutdownHooks.reverse()) await hook();
       await nats.drain().catch(() => undefined);
@@ -118,6 +121,21 @@ export const startService = async <S extends z.ZodObject>(options: ServiceOption
     })());
 
   return { runtime, healthPort, stop };
+};
+
+/**
+ * Stops this replica's interest in its subjects without dropping what NATS already routed to it:
+ * `drain` delivers the queued messages, then unsubscribes. Nest's ServerNats keeps its subscriptions
+ * private and only ever unsubscribes them, so they are reached here by name.
+ */
+const drainRequests = async (server: ServerNats): Promise<void> => {
+  const subscriptions = (server as unknown as { subscriptions?: Subscription[] }).subscriptions ?? [];
+  await Promise.all(subscriptions.map((subscription) => subscription.drain().catch(() => undefined)));
+};
+
+const waitFor = async (done: () => boolean, timeoutMs: number): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
 };
 
 /** Runs a service as a process: start it, stop it on SIGTERM/SIGINT, exit non-zero if it cannot start. */

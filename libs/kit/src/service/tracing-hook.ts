@@ -12,7 +12,10 @@ import { extractTraceContext, type HeaderCarrier } from '../telemetry.js';
  */
 export const tracingHooks = (tracer: Tracer) => {
   const open = new WeakMap<object, Span>();
+  /** Requests and events being handled right now; shutdown waits for this to reach zero. */
+  const inFlight = { count: 0 };
   const start = (_transportId: unknown, ctx: unknown, done: () => Promise<unknown>): Promise<unknown> => {
+    inFlight.count += 1;
     const nats = ctx as NatsContext;
     const headers = nats.getHeaders() as HeaderCarrier | undefined;
     const subject = nats.getSubject();
@@ -35,9 +38,10 @@ export const tracingHooks = (tracer: Tracer) => {
     return context.with(trace.setSpan(context.active(), span), () => requestContext.run({ requestId, callerId }, done));
   };
   const end = (_transportId: unknown, ctx: unknown): void => {
+    inFlight.count -= 1;
     const span = open.get(ctx as object);
     open.delete(ctx as object);
     span?.end();
   };
-  return { start, end };
+  return { start, end, inFlight };
 };

@@ -127,7 +127,7 @@ const forward = async (
 ) => {
   let callerId: string | undefined;
   if (route.auth === 'required') {
-    const check = await deps.tokens.verify(bearerToken(incoming.authorization));
+    const check = deps.tokens.verify(bearerToken(incoming.authorization));
     if (!check.ok) {
       reply.header('www-authenticate', 'Bearer');
       return reply.fail(check.code, check.message);

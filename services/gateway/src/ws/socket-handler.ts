@@ -21,7 +21,7 @@ const BURST = 20;
 const frame = <T extends ServerFrame>(value: T): string => JSON.stringify(value);
 
 /**
- * /ws: the access token is checked at upgrade (query `access_token` for browsers, or an
+ * /ws: the access token is checked at upgrade, synchronously (see AccessTokenVerifier) (query `access_token` for browsers, or an
  * Authorization header), so an unauthenticated socket never opens. Each socket joins its user's
  * topic; a socket whose send buffer passes the limit is closed by uWS (closeOnBackpressureLimit),
  * so a slow client cannot make the gateway's memory grow without bound.
@@ -48,28 +48,14 @@ export const socketBehavior = (deps: {
     const protocol = req.getHeader('sec-websocket-protocol');
     const extensions = req.getHeader('sec-websocket-extensions');
     const token = new URLSearchParams(req.getQuery() ?? '').get('access_token') ?? bearerToken(req.getHeader('authorization'));
-    let aborted = false;
-    res.onAborted(() => {
-      aborted = true;
-    });
-    void deps.tokens.verify(token).then((check) => {
-      if (aborted) return;
-      res.cork(() => {
-        if (!check.ok) {
-          res.writeStatus(statusLine(401)).writeHeader('content-type', 'application/json; charset=utf-8');
-          res.end(JSON.stringify(errorBody(check.code, check.message)));
-          return;
-        }
-        const now = Date.now();
-        res.upgrade<SocketData>(
-          { userId: check.userId, openedAt: now, tokens: BURST, refilledAt: now },
-          key,
-          protocol,
-          extensions,
-          context,
-        );
-      });
-    });
+    const check = deps.tokens.verify(token);
+    if (!check.ok) {
+      res.writeStatus(statusLine(401)).writeHeader('content-type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify(errorBody(check.code, check.message)));
+      return;
+    }
+    const now = Date.now();
+    res.upgrade<SocketData>({ userId: check.userId, openedAt: now, tokens: BURST, refilledAt: now }, key, protocol, extensions, context);
   },
 
   open: (ws) => {
@@ -105,8 +91,9 @@ export const socketBehavior = (deps: {
     if (parsed.type === 'typing') deps.nats.publish('groups.typing', JSON.stringify({ userId: data.userId, chatId: parsed.data.chatId }));
   },
 
-  close: (ws: WebSocket<SocketData>) => {
+  close: (ws: WebSocket<SocketData>, code: number) => {
     const { userId } = ws.getUserData();
+    deps.logger.debug({ userId, code }, 'socket closed');
     deps.hub.detach(userId);
     deps.onCountChange(-1);
     deps.nats.publish(GATEWAY_SUBJECT.socketClosed, JSON.stringify({ userId, gatewayId: deps.gatewayId }));

@@ -9,6 +9,7 @@ export interface AccountDoc {
   bio: string;
   passwordHash: string;
   avatarVersion: number | null;
+  lastSeenAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -21,6 +22,7 @@ const schema = new Schema<AccountDoc>(
     bio: { type: String, default: '' },
     passwordHash: { type: String, required: true },
     avatarVersion: { type: Number, default: null },
+    lastSeenAt: { type: Date, default: null },
   },
   { timestamps: true, collection: 'accounts' },
 );

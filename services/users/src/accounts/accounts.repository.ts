@@ -33,6 +33,10 @@ export class AccountsRepository {
     return this.accounts.findById(id).lean<AccountDoc>().exec();
   }
 
+  async setLastSeen(id: string, at: Date): Promise<void> {
+    if (Types.ObjectId.isValid(id)) await this.accounts.updateOne({ _id: id }, { $set: { lastSeenAt: at } }).exec();
+  }
+
   setAvatarVersion(id: string, version: number): Promise<AccountDoc | null> {
     return this.accounts
       .findByIdAndUpdate(id, { $set: { avatarVersion: version } }, { new: true })

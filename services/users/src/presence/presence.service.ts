@@ -1,0 +1,60 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { pushSubject, type PresenceStatus, type ServerFrame } from '@messenger/contracts';
+import { requestService, type Logger } from '@messenger/kit';
+import type { AccountsRepository } from '../accounts/accounts.repository.js';
+import type { PresenceRepository } from './presence.repository.js';
+
+/** Who shares a chat with a user: answered by the groups service. */
+export const CONTACTS_SUBJECT = 'groups.members.contacts';
+
+export class PresenceService {
+  constructor(
+    private readonly presence: PresenceRepository,
+    private readonly accounts: AccountsRepository,
+    private readonly nats: NatsConnection,
+    private readonly logger: Logger,
+  ) {}
+
+  async socketOpened(userId: string, gatewayId: string): Promise<void> {
+    if (await this.presence.opened(userId, gatewayId)) await this.announce({ userId, online: true, lastSeenAt: null });
+  }
+
+  async socketClosed(userId: string, gatewayId: string): Promise<void> {
+    if (await this.presence.closed(userId, gatewayId)) await this.wentOffline(userId);
+  }
+
+  heartbeat(gatewayId: string): Promise<void> {
+    return this.presence.heartbeat(gatewayId);
+  }
+
+  async sweep(lockMs: number): Promise<void> {
+    if (!(await this.presence.takeSweepTurn(lockMs))) return;
+    for (const userId of await this.presence.sweep()) await this.wentOffline(userId);
+  }
+
+  async statuses(userIds: string[]): Promise<PresenceStatus[]> {
+    const unique = [...new Set(userIds)];
+    const [online, accounts] = await Promise.all([this.presence.online(unique), this.accounts.findManyByIds(unique)]);
+    const lastSeen = new Map(accounts.map((a) => [a._id.toHexString(), a.lastSeenAt?.toISOString() ?? null]));
+    return unique
+      .filter((id) => lastSeen.has(id))
+      .map((id) => ({ userId: id, online: online[unique.indexOf(id)] ?? false, lastSeenAt: lastSeen.get(id) ?? null }));
+  }
+
+  private async wentOffline(userId: string): Promise<void> {
+    const at = new Date();
+    await this.accounts.setLastSeen(userId, at);
+    await this.announce({ userId, online: false, lastSeenAt: at.toISOString() });
+  }
+
+  /** Tells everyone who shares a chat with the user; until the groups service answers, nobody does. */
+  private async announce(status: PresenceStatus): Promise<void> {
+    const reply = await requestService(this.nats, CONTACTS_SUBJECT, { userId: status.userId }, { timeoutMs: 2_000 });
+    if (!reply.ok) {
+      if (reply.error.code !== 'SERVICE_UNAVAILABLE') this.logger.warn({ code: reply.error.code }, 'presence contacts lookup failed');
+      return;
+    }
+    const frame = JSON.stringify({ type: 'presence', data: status } satisfies ServerFrame<'presence'>);
+    for (const contactId of (reply.response as { userIds?: string[] }).userIds ?? []) this.nats.publish(pushSubject(contactId), frame);
+  }
+}

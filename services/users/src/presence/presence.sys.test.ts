@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '@messenger/kit/stack';
+import { ApiClient, TestSocket } from '@messenger/kit/testing';
+
+const root = join(import.meta.dirname, '..', '..', '..', '..');
+type Presence = { userId: string; online: boolean; lastSeenAt: string | null };
+
+describe('presence from gateway sockets', () => {
+  let stack: Stack;
+  let watcher: ApiClient;
+  let anna: ApiClient;
+  let annaId: string;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      rootDir: root,
+      dataDir: mkdtempSync(join(tmpdir(), 'presence-')),
+      gateways: 2,
+      withLiveKit: false,
+      replicas: { groups: 0, calls: 0 },
+      env: { LOG_LEVEL: 'warn', PRESENCE_GATEWAY_TTL_MS: '1500', PRESENCE_SWEEP_MS: '300', PRESENCE_HEARTBEAT_MS: '300' },
+    });
+    watcher = new ApiClient(stack.gatewayUrl(0));
+    await watcher.register(`w_${randomBytes(4).toString('hex')}`, 'Watcher');
+    anna = new ApiClient(stack.gatewayUrl(1));
+    annaId = (await anna.register(`anna_${randomBytes(4).toString('hex')}`, 'Анна')).id;
+  });
+  afterAll(async () => stack?.stop());
+
+  const status = async () => (await watcher.call<{ items: Presence[] }>('GET', `/api/users/presence?ids=${annaId}`)).body.items[0]!;
+  const eventually = async (predicate: (p: Presence) => boolean, timeoutMs = 8_000) => {
+    const deadline = Date.now() + timeoutMs;
+    let last = await status();
+    while (!predicate(last) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      last = await status();
+    }
+    expect(predicate(last), JSON.stringify(last)).toBe(true);
+    return last;
+  };
+  const connect = () => TestSocket.open(`${stack.gatewayUrl(1).replace('http', 'ws')}/ws?access_token=${anna.accessToken}`);
+
+  it('is offline with no last-seen time before the first connection', async () => {
+    expect(await status()).toEqual({ userId: annaId, online: false, lastSeenAt: null });
+  });
+
+  it('is online while any device is connected, and offline with a last-seen time after the last one closes', async () => {
+    const phone = await connect();
+    const laptop = await connect();
+    await eventually((p) => p.online);
+    await phone.close();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await status()).online).toBe(true);
+    const before = Date.now();
+    await laptop.close();
+    const offline = await eventually((p) => !p.online);
+    expect(Date.parse(offline.lastSeenAt!)).toBeGreaterThanOrEqual(before - 1_000);
+  });
+
+  it('goes offline when its gateway dies without closing the socket', async () => {
+    const socket = await connect();
+    await eventually((p) => p.online);
+    await stack.gateways[1]!.kill9();
+    const offline = await eventually((p) => !p.online);
+    expect(offline.lastSeenAt).not.toBeNull();
+    await socket.close();
+  });
+
+  it('refuses a malformed id list naming the field', async () => {
+    const refused = await watcher.call<{ error: { details: { fields: { path: string }[] } } }>('GET', '/api/users/presence?ids=nope');
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details.fields[0]?.path).toMatch(/^ids/);
+  });
+});
