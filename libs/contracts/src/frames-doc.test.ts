@@ -5,7 +5,7 @@ import { SERVER_FRAMES } from './frames.js';
 
 describe('docs/websocket.md', () => {
   const doc = readFileSync(join(import.meta.dirname, '..', '..', '..', 'docs', 'websocket.md'), 'utf8');
-  const documented = [...doc.matchAll(/^\| `([a-z.-]+)` \|/gm)].map((m) => m[1]);
+  const documented = [...doc.matchAll(/^\|\s*`([a-z.-]+)`\s*\|/gm)].map((m) => m[1]);
 
   it('documents every server frame type', () => {
     for (const type of Object.keys(SERVER_FRAMES)) expect(documented).toContain(type);
