@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { User } from './schemas/users.js';
+import { CallSettings } from './schemas/chats.js';
 
 /**
  * Durable facts on JetStream: other services must not miss them, so they are kept in a stream and
@@ -7,16 +8,23 @@ import { User } from './schemas/users.js';
  */
 export const STREAMS = {
   users: { name: 'USERS', subjects: ['events.user.>'] },
+  groups: { name: 'GROUPS', subjects: ['events.chat.>'] },
 } as const;
 
 export const EVENT = {
   userRegistered: 'events.user.registered',
   userUpdated: 'events.user.updated',
+  memberRemoved: 'events.chat.member-removed',
+  chatDeleted: 'events.chat.deleted',
+  callSettingsChanged: 'events.chat.call-settings-changed',
 } as const;
 
 export const EVENT_SCHEMAS = {
   [EVENT.userRegistered]: z.object({ user: User }),
   [EVENT.userUpdated]: z.object({ user: User }),
+  [EVENT.memberRemoved]: z.object({ chatId: z.string(), userIds: z.array(z.string()) }),
+  [EVENT.chatDeleted]: z.object({ chatId: z.string(), memberIds: z.array(z.string()) }),
+  [EVENT.callSettingsChanged]: z.object({ chatId: z.string(), callSettings: CallSettings }),
 } as const;
 export type EventSubject = keyof typeof EVENT_SCHEMAS;
 export type EventPayload<S extends EventSubject> = z.infer<(typeof EVENT_SCHEMAS)[S]>;

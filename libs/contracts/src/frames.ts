@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PresenceStatus, User } from './schemas/users.js';
+import { Chat, Message, Permissions, ReadState, Role } from './schemas/chats.js';
 
 /**
  * WebSocket frames. Server → client frames are `{type, data}`; the full list with payloads is in
@@ -11,6 +12,15 @@ export const SERVER_FRAMES = {
   error: z.object({ code: z.string(), message: z.string() }),
   'user.updated': User,
   presence: PresenceStatus,
+  'chat.created': Chat,
+  'chat.updated': Chat,
+  'chat.deleted': z.object({ chatId: z.string() }),
+  'chat.member.added': z.object({ chatId: z.string(), userIds: z.array(z.string()) }),
+  'chat.member.removed': z.object({ chatId: z.string(), userIds: z.array(z.string()) }),
+  'chat.member.updated': z.object({ chatId: z.string(), userId: z.string(), role: Role, permissions: Permissions }),
+  'message.created': Message,
+  'message.read': ReadState,
+  typing: z.object({ chatId: z.string(), userId: z.string() }),
 } as const;
 export type ServerFrameType = keyof typeof SERVER_FRAMES;
 export interface ServerFrame<T extends ServerFrameType = ServerFrameType> {

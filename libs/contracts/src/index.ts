@@ -9,3 +9,4 @@ export * from './schemas/common.js';
 export * from './schemas/users.js';
 export * from './schemas/health.js';
 export * from './events.js';
+export * from './schemas/chats.js';

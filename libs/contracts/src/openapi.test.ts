@@ -16,8 +16,10 @@ describe('OpenAPI document', () => {
     const operation = doc.paths[path.replace(/:([A-Za-z]+)/g, '{$1}')]?.[method.toLowerCase()];
     expect(operation).toBeDefined();
     const parameters = operation!.parameters ?? [];
-    for (const name of Object.keys(route.params?.shape ?? {})) expect(parameters).toContainEqual(expect.objectContaining({ name, in: 'path' }));
-    for (const name of Object.keys(route.query?.shape ?? {})) expect(parameters).toContainEqual(expect.objectContaining({ name, in: 'query' }));
+    for (const name of Object.keys(route.params?.shape ?? {}))
+      expect(parameters).toContainEqual(expect.objectContaining({ name, in: 'path' }));
+    for (const name of Object.keys(route.query?.shape ?? {}))
+      expect(parameters).toContainEqual(expect.objectContaining({ name, in: 'query' }));
     if (route.body && 'shape' in route.body) {
       const schema = operation!.requestBody!.content['application/json']!.schema;
       expect(Object.keys(schema.properties ?? {}).sort()).toEqual(Object.keys((route.body as { shape: object }).shape).sort());

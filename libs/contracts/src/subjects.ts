@@ -20,6 +20,27 @@ export const SUBJECT = {
     search: 'users.search.query',
     presence: 'users.presence.get',
   },
+  groups: {
+    list: 'groups.chats.list',
+    createPersonal: 'groups.chats.create-personal',
+    createGroup: 'groups.chats.create-group',
+    get: 'groups.chats.get',
+    update: 'groups.chats.update',
+    delete: 'groups.chats.delete',
+    addMembers: 'groups.members.add',
+    removeMember: 'groups.members.remove',
+    updateMember: 'groups.members.update',
+    transferOwner: 'groups.members.transfer-owner',
+    sendMessage: 'groups.messages.send',
+    history: 'groups.messages.history',
+    read: 'groups.messages.read',
+    /** For the calls service: is U a member of C, with which role, permissions and call settings. */
+    membership: 'groups.members.membership',
+    /** For the users service: everyone who shares a chat with U (presence). */
+    contacts: 'groups.members.contacts',
+    /** From gateways: U is typing in C (ephemeral, never stored). */
+    typing: 'groups.typing',
+  },
 } as const;
 
 /** Every service answers `health.<name>` with its readiness; the gateway's /healthz asks each one. */

@@ -1,6 +1,6 @@
-import type { NatsConnection } from '@nats-io/transport-node';
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import type { TemplatedApp, WebSocket, WebSocketBehavior } from 'uWebSockets.js';
-import { ClientFrame, GATEWAY_SUBJECT, WS_LIMITS, errorBody, type ServerFrame } from '@messenger/contracts';
+import { ClientFrame, GATEWAY_SUBJECT, HEADER, SUBJECT, WS_LIMITS, errorBody, type ServerFrame } from '@messenger/contracts';
 import type { Logger } from '@messenger/kit';
 import { bearerToken, type AccessTokenVerifier } from '../auth/access-token.js';
 import { statusLine } from '../http/reply.js';
@@ -88,7 +88,11 @@ export const socketBehavior = (deps: {
     }
     if (parsed.type === 'ping') ws.send(frame({ type: 'pong', data: { at: now } }));
     // typing is relayed by the groups service, which knows who else is in the chat.
-    if (parsed.type === 'typing') deps.nats.publish('groups.typing', JSON.stringify({ userId: data.userId, chatId: parsed.data.chatId }));
+    if (parsed.type === 'typing') {
+      const headers = natsHeaders();
+      headers.set(HEADER.CALLER_ID, data.userId);
+      deps.nats.publish(SUBJECT.groups.typing, JSON.stringify({ chatId: parsed.data.chatId }), { headers });
+    }
   },
 
   close: (ws: WebSocket<SocketData>, code: number) => {

@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { Id, IsoDate } from './common.js';
+import { UserSummary } from './users.js';
+
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+const cleanLine = (value: string) => !/[\u0000-\u001f\u007f]/.test(value) && value.isWellFormed();
+// eslint-disable-next-line no-control-regex -- line breaks and tabs are fine in longer text
+const cleanText = (value: string) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value) && value.isWellFormed();
+
+export const ChatType = z.enum(['personal', 'group', 'channel']);
+export const Role = z.enum(['owner', 'admin', 'member']);
+export type Role = z.infer<typeof Role>;
+
+export const Permissions = z.object({
+  canAddMembers: z.boolean(),
+  canRemoveMembers: z.boolean(),
+  canEditInfo: z.boolean(),
+  canStartCall: z.boolean(),
+});
+export type Permissions = z.infer<typeof Permissions>;
+export const DEFAULT_MEMBER_PERMISSIONS: Permissions = {
+  canAddMembers: false,
+  canRemoveMembers: false,
+  canEditInfo: false,
+  canStartCall: true,
+};
+
+/** Who is rung when a call starts: a choice of the group (everyone, admins only, or nobody: a silent notice). */
+export const RingPolicy = z.enum(['everyone', 'admins', 'nobody']);
+export const CallSettings = z.object({ muteAll: z.boolean(), onlyAdminsCanSpeak: z.boolean(), ring: RingPolicy });
+export type CallSettings = z.infer<typeof CallSettings>;
+export const DEFAULT_CALL_SETTINGS: CallSettings = { muteAll: false, onlyAdminsCanSpeak: false, ring: 'everyone' };
+
+export const Participant = z.object({
+  user: UserSummary,
+  role: Role,
+  joinedAt: IsoDate,
+  addedBy: Id.nullable(),
+  permissions: Permissions,
+});
+export type Participant = z.infer<typeof Participant>;
+
+export const MessagePreview = z.object({
+  id: Id,
+  senderId: Id.nullable(),
+  kind: z.enum(['text', 'system']),
+  text: z.string(),
+  createdAt: IsoDate,
+});
+
+export const Chat = z.object({
+  id: Id,
+  type: ChatType,
+  /** For a personal chat: the other person's name. */
+  name: z.string(),
+  description: z.string(),
+  avatarUrl: z.string().nullable(),
+  participants: z.array(Participant),
+  memberCount: z.number().int(),
+  createdBy: Id,
+  maxMembers: z.number().int(),
+  callSettings: CallSettings,
+  lastMessage: MessagePreview.nullable(),
+  unreadCount: z.number().int(),
+  liveCallId: z.string().nullable(),
+  createdAt: IsoDate,
+  updatedAt: IsoDate,
+});
+export type Chat = z.infer<typeof Chat>;
+
+export const ChatName = z.string().trim().min(1).max(100).refine(cleanLine, 'must not contain control characters or broken Unicode');
+export const ChatDescription = z.string().trim().max(500).refine(cleanText, 'must not contain control characters or broken Unicode');
+
+export const ChatIdParams = z.strictObject({ chatId: Id });
+export const MemberParams = z.strictObject({ chatId: Id, userId: Id });
+
+export const CreatePersonalBody = z.strictObject({ userId: Id });
+export const CreateGroupBody = z.strictObject({
+  type: z.enum(['group', 'channel']),
+  name: ChatName,
+  description: ChatDescription.optional(),
+  memberIds: z.array(Id).min(1).max(1000),
+});
+export const UpdateChatBody = z
+  .strictObject({
+    name: ChatName.optional(),
+    description: ChatDescription.optional(),
+    callSettings: CallSettings.partial().strict().optional(),
+  })
+  .refine((body) => body.name !== undefined || body.description !== undefined || body.callSettings !== undefined, 'nothing to update');
+export const AddMembersBody = z.strictObject({ userIds: z.array(Id).min(1).max(100) });
+export const UpdateMemberBody = z
+  .strictObject({ role: z.enum(['admin', 'member']).optional(), permissions: Permissions.partial().strict().optional() })
+  .refine((body) => body.role !== undefined || body.permissions !== undefined, 'nothing to update');
+export const TransferOwnerBody = z.strictObject({ userId: Id });
+
+export const ChatList = z.object({ items: z.array(Chat), nextCursor: z.string().nullable() });
+
+export const MessageText = z
+  .string()
+  .min(1)
+  .max(4000)
+  .refine(cleanText, 'must not contain control characters or broken Unicode')
+  .refine((v) => v.trim().length > 0, 'must not be blank');
+export const SystemEvent = z.object({
+  kind: z.enum([
+    'chat.created',
+    'member.added',
+    'member.removed',
+    'member.left',
+    'member.role-changed',
+    'member.permissions-changed',
+    'chat.info-edited',
+    'owner.transferred',
+    'call.ended',
+  ]),
+  actorId: Id.nullable(),
+  targetIds: z.array(Id),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export const Message = z.object({
+  id: Id,
+  chatId: Id,
+  seq: z.number().int(),
+  senderId: Id.nullable(),
+  kind: z.enum(['text', 'system']),
+  text: z.string(),
+  system: SystemEvent.nullable(),
+  clientId: z.string().nullable(),
+  createdAt: IsoDate,
+});
+export type Message = z.infer<typeof Message>;
+
+export const SendMessageBody = z.strictObject({
+  text: MessageText,
+  clientId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional(),
+});
+export const HistoryQuery = z.strictObject({
+  before: z.coerce.number().int().min(1).optional(),
+  after: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+export const MessagePage = z.object({ items: z.array(Message), nextCursor: z.string().nullable() });
+export const ReadBody = z.strictObject({ messageId: Id });
+export const ReadState = z.object({ chatId: Id, userId: Id, seq: z.number().int(), unreadCount: z.number().int() });
+
+/** What the calls service asks before every call action. */
+export const MembershipRequest = z.strictObject({ chatId: Id, userId: Id });
+export const Membership = z.object({
+  chatId: Id,
+  chatType: ChatType,
+  chatName: z.string(),
+  role: Role,
+  permissions: Permissions,
+  callSettings: CallSettings,
+  memberIds: z.array(Id),
+});
+export type Membership = z.infer<typeof Membership>;

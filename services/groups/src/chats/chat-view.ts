@@ -1,0 +1,53 @@
+import type { Chat, UserSummary } from '@messenger/contracts';
+import type { ChatDoc } from './chat.model.js';
+
+const unknownUser = (id: string): UserSummary => ({ id, username: 'deleted', name: 'Deleted account', avatarUrl: null });
+
+/**
+ * The public shape of a chat for one viewer: a personal chat is named and pictured after the other
+ * person; internal fields (pairKey, version, _id) never leave the service.
+ */
+export const mapChat = (chat: ChatDoc, viewerId: string, users: Map<string, UserSummary>, readSeq: number): Chat => {
+  const other = chat.type === 'personal' ? chat.participants.find((p) => p.user !== viewerId) : undefined;
+  const otherUser = other ? (users.get(other.user) ?? unknownUser(other.user)) : undefined;
+  return {
+    id: chat._id.toHexString(),
+    type: chat.type,
+    name: otherUser ? otherUser.name : chat.name,
+    description: chat.description,
+    avatarUrl: otherUser ? otherUser.avatarUrl : null,
+    participants: chat.participants.map((p) => ({
+      user: users.get(p.user) ?? unknownUser(p.user),
+      role: p.role,
+      joinedAt: p.joinedAt.toISOString(),
+      addedBy: p.addedBy,
+      permissions: {
+        canAddMembers: p.permissions.canAddMembers,
+        canRemoveMembers: p.permissions.canRemoveMembers,
+        canEditInfo: p.permissions.canEditInfo,
+        canStartCall: p.permissions.canStartCall,
+      },
+    })),
+    memberCount: chat.memberCount,
+    createdBy: chat.createdBy,
+    maxMembers: chat.maxMembers,
+    callSettings: {
+      muteAll: chat.callSettings.muteAll,
+      onlyAdminsCanSpeak: chat.callSettings.onlyAdminsCanSpeak,
+      ring: chat.callSettings.ring,
+    },
+    lastMessage: chat.lastMessage
+      ? {
+          id: chat.lastMessage.id,
+          senderId: chat.lastMessage.senderId,
+          kind: chat.lastMessage.kind,
+          text: chat.lastMessage.text,
+          createdAt: new Date(chat.lastMessage.createdAt).toISOString(),
+        }
+      : null,
+    unreadCount: Math.max(0, chat.lastSeq - readSeq),
+    liveCallId: chat.liveCallId,
+    createdAt: chat.createdAt.toISOString(),
+    updatedAt: chat.updatedAt.toISOString(),
+  };
+};

@@ -1,0 +1,55 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { STREAMS } from '@messenger/contracts';
+import { BaseConfig, connectMongo, ensureStream, EventPublisher, type ServiceRuntime } from '@messenger/kit';
+import { z } from 'zod';
+import { ChatsController } from './chats/chats.controller.js';
+import { ChatsRepository } from './chats/chats.repository.js';
+import { ChatsService } from './chats/chats.service.js';
+import { InternalController } from './members/internal.controller.js';
+import { MembersController } from './members/members.controller.js';
+import { MembersService } from './members/members.service.js';
+import { MessagesController } from './messages/messages.controller.js';
+import { MessagesRepository } from './messages/messages.repository.js';
+import { MessagesService } from './messages/messages.service.js';
+import { GroupEvents } from './realtime/group-events.js';
+import { Pushes } from './realtime/pushes.js';
+import { UserDirectory } from './realtime/user-directory.js';
+
+export const GroupsConfig = z.object({
+  MONGO_URL: z.string().startsWith('mongodb', 'must be a mongodb:// URL'),
+  MONGO_DB: z.string().default('messenger_groups'),
+  /** The server-wide cap on members per group (the plan's maxMembers). */
+  MAX_MEMBERS: z.coerce.number().int().min(2).max(100_000).default(100),
+});
+export type GroupsConfig = z.infer<typeof GroupsConfig>;
+
+@Module({})
+export class GroupsModule {
+  static async create(runtime: ServiceRuntime<GroupsConfig & BaseConfig>): Promise<DynamicModule> {
+    const { config, logger, nats } = runtime;
+    const db = await connectMongo(runtime, config.MONGO_URL, config.MONGO_DB);
+    const chats = new ChatsRepository(db);
+    const messages = new MessagesRepository(db);
+    await Promise.all([chats.init(), messages.init(), ensureStream(nats, STREAMS.groups)]);
+    const pushes = new Pushes(nats);
+    const users = new UserDirectory(nats);
+    const events = new GroupEvents(new EventPublisher(nats), logger);
+    const messaging = new MessagesService(chats, messages, pushes);
+    const chatsService = new ChatsService(chats, messages, messaging, users, pushes, config.MAX_MEMBERS);
+    const members = new MembersService(chats, chatsService, messaging, users, pushes, (chat, userIds) =>
+      events.memberRemoved(chat, userIds),
+    );
+    return {
+      module: GroupsModule,
+      controllers: [ChatsController, MembersController, MessagesController, InternalController],
+      providers: [
+        { provide: ChatsRepository, useValue: chats },
+        { provide: Pushes, useValue: pushes },
+        { provide: GroupEvents, useValue: events },
+        { provide: ChatsService, useValue: chatsService },
+        { provide: MembersService, useValue: members },
+        { provide: MessagesService, useValue: messaging },
+      ],
+    };
+  }
+}

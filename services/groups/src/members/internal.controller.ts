@@ -1,0 +1,60 @@
+import { Controller, Inject } from '@nestjs/common';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { z } from 'zod';
+import { Id, MembershipRequest, SUBJECT, type Membership } from '@messenger/contracts';
+import { AuthCaller, ZodPipe, type Caller } from '@messenger/kit';
+import { loadAccess } from '../chats/chat-access.js';
+import { ChatsRepository } from '../chats/chats.repository.js';
+import { Pushes } from '../realtime/pushes.js';
+
+const ContactsRequest = z.strictObject({ userId: Id });
+const Typing = z.strictObject({ chatId: Id });
+
+/** Questions other services ask over NATS; none of these subjects is routed from the edge. */
+@Controller()
+export class InternalController {
+  constructor(
+    @Inject(ChatsRepository) private readonly chats: ChatsRepository,
+    @Inject(Pushes) private readonly pushes: Pushes,
+  ) {}
+
+  @MessagePattern(SUBJECT.groups.membership)
+  async membership(@Payload(new ZodPipe(MembershipRequest)) request: z.infer<typeof MembershipRequest>): Promise<Membership> {
+    const { chat, me } = await loadAccess(this.chats, request.chatId, request.userId);
+    return {
+      chatId: request.chatId,
+      chatType: chat.type,
+      chatName: chat.name,
+      role: me.role,
+      permissions: me.permissions,
+      callSettings: {
+        muteAll: chat.callSettings.muteAll,
+        onlyAdminsCanSpeak: chat.callSettings.onlyAdminsCanSpeak,
+        ring: chat.callSettings.ring,
+      },
+      memberIds: chat.participants.map((p) => p.user),
+    };
+  }
+
+  @MessagePattern(SUBJECT.groups.contacts)
+  async contacts(@Payload(new ZodPipe(ContactsRequest)) request: z.infer<typeof ContactsRequest>) {
+    return { userIds: await this.chats.contactsOf(request.userId) };
+  }
+
+  /** From a gateway, with the typist's id in the header it sets; relayed to the chat's other members. */
+  @EventPattern(SUBJECT.groups.typing)
+  // Nest types event handlers' extra parameters as unknown; AuthCaller does produce a Caller.
+  async typing(@Payload(new ZodPipe(Typing)) event: z.infer<typeof Typing>, @AuthCaller() caller: unknown) {
+    const { userId } = caller as Caller;
+    try {
+      const { chat } = await loadAccess(this.chats, event.chatId, userId);
+      this.pushes.send(
+        chat.participants.map((p) => p.user).filter((id) => id !== userId),
+        'typing',
+        { chatId: event.chatId, userId },
+      );
+    } catch {
+      // not a member: typing into a chat you are not in is dropped silently
+    }
+  }
+}

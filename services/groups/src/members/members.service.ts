@@ -1,0 +1,200 @@
+import { DEFAULT_MEMBER_PERMISSIONS, type Permissions, type Role } from '@messenger/contracts';
+import { ServiceError } from '@messenger/kit';
+import { chatNotFound, loadAccess, requirePermission, type Access } from '../chats/chat-access.js';
+import type { ChatDoc, ParticipantDoc } from '../chats/chat.model.js';
+import type { ChatsRepository } from '../chats/chats.repository.js';
+import { unknownUsers, type ChatsService } from '../chats/chats.service.js';
+import type { MessagesService } from '../messages/messages.service.js';
+import type { Pushes } from '../realtime/pushes.js';
+import type { UserDirectory } from '../realtime/user-directory.js';
+
+const MAX_ATTEMPTS = 8;
+
+/** A planned change to the participants, or a refusal; computed from one read of the chat. */
+type Plan = { participants: ParticipantDoc[]; after: (chat: ChatDoc) => Promise<void> } | { nothing: true };
+
+export class MembersService {
+  constructor(
+    private readonly chats: ChatsRepository,
+    private readonly chatsService: ChatsService,
+    private readonly messaging: MessagesService,
+    private readonly users: UserDirectory,
+    private readonly pushes: Pushes,
+    private readonly onRemoved: (chat: ChatDoc, userIds: string[]) => Promise<void>,
+  ) {}
+
+  async add(userId: string, chatId: string, userIds: string[]): Promise<ChatDoc> {
+    const known = await this.users.summaries(userIds);
+    const missing = userIds.filter((id) => !known.has(id));
+    if (missing.length) throw unknownUsers(missing);
+    return this.change(chatId, userId, (access) => {
+      requirePermission(access, 'addMembers');
+      const present = new Set(access.chat.participants.map((p) => p.user));
+      const added = [...new Set(userIds)].filter((id) => !present.has(id));
+      if (!added.length) return { nothing: true };
+      if (access.chat.participants.length + added.length > access.chat.maxMembers) {
+        throw new ServiceError('GROUP_FULL', `the group holds at most ${access.chat.maxMembers} members`, {
+          maxMembers: access.chat.maxMembers,
+        });
+      }
+      const now = Date.now();
+      const newcomers = added.map((user, i) => ({
+        user,
+        role: 'member' as const,
+        joinedAt: new Date(now + i),
+        addedBy: userId,
+        permissions: { ...DEFAULT_MEMBER_PERMISSIONS },
+      }));
+      return {
+        participants: [...access.chat.participants, ...newcomers],
+        after: async (chat) => {
+          await this.messaging.appendSystem(chat, { kind: 'member.added', actorId: userId, targetIds: added }, '');
+          const fresh = (await this.chats.findById(chatId)) ?? chat;
+          await this.chatsService.pushView(fresh, 'chat.created', added);
+          const others = fresh.participants.map((p) => p.user).filter((id) => !added.includes(id));
+          this.pushes.send(others, 'chat.member.added', { chatId, userIds: added });
+        },
+      };
+    });
+  }
+
+  /** Removing yourself is leaving. */
+  async remove(userId: string, chatId: string, targetId: string): Promise<ChatDoc | undefined> {
+    if (targetId === userId) return this.leave(userId, chatId);
+    return this.change(chatId, userId, (access) => {
+      const target = access.chat.participants.find((p) => p.user === targetId);
+      if (!target) throw new ServiceError('NOT_FOUND', 'member not found');
+      requirePermission(access, 'removeMember', target);
+      return {
+        participants: access.chat.participants.filter((p) => p.user !== targetId),
+        after: async (chat) => this.afterRemoval(chat, [targetId], userId, 'member.removed'),
+      };
+    });
+  }
+
+  /**
+   * Anyone may leave. An owner leaving hands the group to the longest-standing admin, else the
+   * longest-standing member; the last one out deletes the group.
+   */
+  async leave(userId: string, chatId: string): Promise<ChatDoc | undefined> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const access = await loadAccess(this.chats, chatId, userId);
+      if (access.chat.type === 'personal')
+        throw new ServiceError('PERMISSION_DENIED', 'a personal chat cannot be left', { permission: 'personal chat' });
+      const rest = access.chat.participants.filter((p) => p.user !== userId);
+      if (rest.length === 0) {
+        await this.chatsService.remove(access.chat);
+        await this.onRemoved(access.chat, [userId]);
+        return undefined;
+      }
+      if (access.me.role === 'owner') {
+        const byTenure = (a: ParticipantDoc, b: ParticipantDoc) => a.joinedAt.getTime() - b.joinedAt.getTime();
+        const heir = rest.filter((p) => p.role === 'admin').sort(byTenure)[0] ?? [...rest].sort(byTenure)[0]!;
+        heir.role = 'owner';
+        heir.permissions = { canAddMembers: true, canRemoveMembers: true, canEditInfo: true, canStartCall: true };
+      }
+      const updated = await this.chats.replaceIfUnchanged(access.chat, { participants: rest, memberCount: rest.length });
+      if (!updated) continue;
+      await this.afterRemoval(updated, [userId], userId, 'member.left');
+      return updated;
+    }
+    throw new ServiceError('CONFLICT', 'the chat is changing too fast; try again');
+  }
+
+  async update(
+    userId: string,
+    chatId: string,
+    targetId: string,
+    changes: { role?: Exclude<Role, 'owner'>; permissions?: Partial<Permissions> },
+  ): Promise<ChatDoc> {
+    return this.change(chatId, userId, (access) => {
+      const target = access.chat.participants.find((p) => p.user === targetId);
+      if (!target) throw new ServiceError('NOT_FOUND', 'member not found');
+      if (target.role === 'owner')
+        throw new ServiceError('PERMISSION_DENIED', "the owner's role changes only by a transfer", { permission: 'owner' });
+      if (changes.role !== undefined) requirePermission(access, 'changeRole', target);
+      if (changes.permissions !== undefined) requirePermission(access, 'setPermissions', target);
+      const participants = access.chat.participants.map((p) =>
+        p.user === targetId ? { ...p, role: changes.role ?? p.role, permissions: { ...p.permissions, ...changes.permissions } } : p,
+      );
+      return {
+        participants,
+        after: async (chat) => {
+          if (changes.role !== undefined && changes.role !== target.role) {
+            await this.messaging.appendSystem(
+              chat,
+              { kind: 'member.role-changed', actorId: userId, targetIds: [targetId], details: { role: changes.role } },
+              '',
+            );
+          }
+          if (changes.permissions) {
+            await this.messaging.appendSystem(
+              chat,
+              { kind: 'member.permissions-changed', actorId: userId, targetIds: [targetId], details: changes.permissions },
+              '',
+            );
+          }
+          this.pushes.send(
+            chat.participants.map((p) => p.user),
+            'chat.member.updated',
+            { chatId, userId: targetId, role: changes.role ?? target.role, permissions: { ...target.permissions, ...changes.permissions } },
+          );
+        },
+      };
+    });
+  }
+
+  async transferOwnership(userId: string, chatId: string, targetId: string): Promise<ChatDoc> {
+    return this.change(chatId, userId, (access) => {
+      const target = access.chat.participants.find((p) => p.user === targetId);
+      if (!target) throw new ServiceError('NOT_FOUND', 'member not found');
+      requirePermission(access, 'transferOwnership', target);
+      if (target.user === userId) return { nothing: true };
+      const full = { canAddMembers: true, canRemoveMembers: true, canEditInfo: true, canStartCall: true };
+      const participants = access.chat.participants.map((p) =>
+        p.user === targetId
+          ? { ...p, role: 'owner' as const, permissions: full }
+          : p.user === userId
+            ? { ...p, role: 'admin' as const }
+            : p,
+      );
+      return {
+        participants,
+        after: async (chat) => {
+          await this.messaging.appendSystem(chat, { kind: 'owner.transferred', actorId: userId, targetIds: [targetId] }, '');
+          const fresh = (await this.chats.findById(chatId)) ?? chat;
+          await this.chatsService.pushView(fresh, 'chat.updated');
+        },
+      };
+    });
+  }
+
+  private async afterRemoval(chat: ChatDoc, removed: string[], actorId: string, kind: 'member.removed' | 'member.left'): Promise<void> {
+    const chatId = chat._id.toHexString();
+    // The removed hear it first and then nothing more from this chat: they are no longer participants.
+    this.pushes.send([...removed, ...chat.participants.map((p) => p.user)], 'chat.member.removed', { chatId, userIds: removed });
+    await this.messaging.appendSystem(chat, { kind, actorId, targetIds: removed }, '');
+    const fresh = (await this.chats.findById(chatId)) ?? chat;
+    await this.chatsService.pushView(fresh, 'chat.updated');
+    await this.onRemoved(chat, removed);
+  }
+
+  /** Read, plan, write-if-unchanged, retry: one atomic single-document update per change. */
+  private async change(chatId: string, userId: string, plan: (access: Access) => Plan): Promise<ChatDoc> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const access = await loadAccess(this.chats, chatId, userId);
+      const planned = plan(access);
+      if ('nothing' in planned) return access.chat;
+      const updated = await this.chats.replaceIfUnchanged(access.chat, {
+        participants: planned.participants,
+        memberCount: planned.participants.length,
+      });
+      if (!updated) continue;
+      await planned.after(updated);
+      return (await this.chats.findById(chatId)) ?? updated;
+    }
+    throw new ServiceError('CONFLICT', 'the chat is changing too fast; try again');
+  }
+}
+
+export { chatNotFound };

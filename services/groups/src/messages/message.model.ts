@@ -1,0 +1,44 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+
+export interface MessageDoc {
+  _id: Types.ObjectId;
+  chatId: Types.ObjectId;
+  /** Position in the chat, from the chat's own counter: history pages by it without gaps or repeats. */
+  seq: number;
+  senderId: string | null;
+  kind: 'text' | 'system';
+  text: string;
+  system: { kind: string; actorId: string | null; targetIds: string[]; details?: Record<string, unknown> } | null;
+  clientId: string | null;
+  /** Unique per chat: `c:<sender>:<clientId>` makes a retried send idempotent; `s:<seq>` otherwise. */
+  dedupeKey: string;
+  createdAt: Date;
+}
+
+const schema = new Schema<MessageDoc>(
+  {
+    chatId: { type: Schema.Types.ObjectId, required: true },
+    seq: { type: Number, required: true },
+    senderId: { type: String, default: null },
+    kind: { type: String, enum: ['text', 'system'], required: true },
+    text: { type: String, default: '' },
+    system: { type: Schema.Types.Mixed, default: null },
+    clientId: { type: String, default: null },
+    dedupeKey: { type: String, required: true },
+  },
+  { timestamps: { createdAt: true, updatedAt: false }, collection: 'messages' },
+);
+schema.index({ chatId: 1, seq: -1 }, { unique: true });
+schema.index({ chatId: 1, dedupeKey: 1 }, { unique: true });
+
+export const messageModel = (db: Connection): Model<MessageDoc> => db.model<MessageDoc>('Message', schema);
+
+export interface ReadMarkerDoc {
+  _id: string;
+  seq: number;
+}
+const markerSchema = new Schema<ReadMarkerDoc>(
+  { _id: { type: String, required: true }, seq: { type: Number, required: true } },
+  { collection: 'read_markers', versionKey: false },
+);
+export const readMarkerModel = (db: Connection): Model<ReadMarkerDoc> => db.model<ReadMarkerDoc>('ReadMarker', markerSchema);

@@ -1,0 +1,121 @@
+import type { Message } from '@messenger/contracts';
+import { ServiceError, notFound } from '@messenger/kit';
+import type { ChatDoc } from '../chats/chat.model.js';
+import { loadAccess, requirePermission } from '../chats/chat-access.js';
+import type { ChatsRepository } from '../chats/chats.repository.js';
+import type { Pushes } from '../realtime/pushes.js';
+import type { MessageDoc } from './message.model.js';
+import type { MessagesRepository } from './messages.repository.js';
+
+export type SystemEventDoc = NonNullable<MessageDoc['system']>;
+
+export const mapMessage = (m: MessageDoc): Message => ({
+  id: m._id.toHexString(),
+  chatId: m.chatId.toHexString(),
+  seq: m.seq,
+  senderId: m.senderId,
+  kind: m.kind,
+  text: m.text,
+  system: m.system
+    ? {
+        kind: m.system.kind as NonNullable<Message['system']>['kind'],
+        actorId: m.system.actorId,
+        targetIds: m.system.targetIds,
+        ...(m.system.details ? { details: m.system.details } : {}),
+      }
+    : null,
+  clientId: m.clientId,
+  createdAt: m.createdAt.toISOString(),
+});
+
+const PREVIEW_LENGTH = 120;
+
+export class MessagesService {
+  constructor(
+    private readonly chats: ChatsRepository,
+    private readonly messages: MessagesRepository,
+    private readonly pushes: Pushes,
+  ) {}
+
+  /** Sends once per clientId: a retry after a lost answer returns the message already sent. */
+  async send(userId: string, chatId: string, input: { text: string; clientId?: string }): Promise<Message> {
+    const access = await loadAccess(this.chats, chatId, userId);
+    requirePermission(access, 'post');
+    const dedupeKey = input.clientId ? `c:${userId}:${input.clientId}` : undefined;
+    if (dedupeKey) {
+      const existing = await this.messages.findByDedupeKey(access.chat._id, dedupeKey);
+      if (existing) return mapMessage(existing);
+    }
+    const stored = await this.store(access.chat, {
+      senderId: userId,
+      kind: 'text',
+      text: input.text,
+      system: null,
+      clientId: input.clientId ?? null,
+      dedupeKey,
+    });
+    await this.messages.markRead(chatId, userId, stored.seq);
+    return stored.message;
+  }
+
+  /** A system line in the chat ("Анна added Борис"), shown apart from people's messages. */
+  async appendSystem(chat: ChatDoc, event: SystemEventDoc, text: string): Promise<Message> {
+    return (await this.store(chat, { senderId: null, kind: 'system', text, system: event, clientId: null, dedupeKey: undefined })).message;
+  }
+
+  async history(userId: string, chatId: string, query: { before?: number; after?: number; limit: number }) {
+    const { chat } = await loadAccess(this.chats, chatId, userId);
+    if (query.after !== undefined) {
+      const items = await this.messages.after(chat._id, query.after, query.limit);
+      const last = items[items.length - 1];
+      return { items: items.map(mapMessage), nextCursor: items.length === query.limit && last ? String(last.seq) : null };
+    }
+    const items = await this.messages.before(chat._id, query.before, query.limit);
+    const last = items[items.length - 1];
+    return { items: items.map(mapMessage), nextCursor: items.length === query.limit && last ? String(last.seq) : null };
+  }
+
+  async read(userId: string, chatId: string, messageId: string) {
+    const { chat } = await loadAccess(this.chats, chatId, userId);
+    const message = await this.messages.findById(chat._id, messageId);
+    if (!message) throw notFound('message');
+    const seq = await this.messages.markRead(chatId, userId, message.seq);
+    const state = { chatId, userId, seq, unreadCount: Math.max(0, chat.lastSeq - seq) };
+    this.pushes.send(
+      chat.participants.map((p) => p.user),
+      'message.read',
+      state,
+    );
+    return state;
+  }
+
+  private async store(
+    chat: ChatDoc,
+    input: Omit<MessageDoc, '_id' | 'chatId' | 'seq' | 'createdAt' | 'dedupeKey'> & { dedupeKey: string | undefined },
+  ) {
+    const seq = await this.chats.nextSeq(chat._id);
+    const doc = { ...input, chatId: chat._id, seq, dedupeKey: input.dedupeKey ?? `s:${seq}` };
+    const inserted = await this.messages.insert(doc);
+    if (!inserted) {
+      // The same clientId raced in twice; the other send won, and its message is the answer.
+      const existing = await this.messages.findByDedupeKey(chat._id, doc.dedupeKey);
+      if (!existing) throw new ServiceError('CONFLICT', 'message could not be stored');
+      return { seq: existing.seq, message: mapMessage(existing) };
+    }
+    const message = mapMessage(inserted);
+    await this.chats.recordLastMessage(chat._id, {
+      id: message.id,
+      senderId: message.senderId,
+      kind: message.kind,
+      text: message.text.slice(0, PREVIEW_LENGTH),
+      createdAt: inserted.createdAt,
+      seq,
+    });
+    this.pushes.send(
+      chat.participants.map((p) => p.user),
+      'message.created',
+      message,
+    );
+    return { seq, message };
+  }
+}

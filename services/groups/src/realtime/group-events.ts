@@ -1,0 +1,45 @@
+import { EVENT, type CallSettings } from '@messenger/contracts';
+import type { EventPublisher, Logger } from '@messenger/kit';
+import type { ChatDoc } from '../chats/chat.model.js';
+
+/** Durable facts for the calls service: who must be dropped from a live call, and new call rules. */
+export class GroupEvents {
+  constructor(
+    private readonly publisher: EventPublisher,
+    private readonly logger: Logger,
+  ) {}
+
+  memberRemoved(chat: ChatDoc, userIds: string[]): Promise<void> {
+    const chatId = chat._id.toHexString();
+    return this.send(() =>
+      this.publisher.publish(EVENT.memberRemoved, { chatId, userIds }, `removed:${chatId}:${userIds.join(',')}:${chat.version}`),
+    );
+  }
+
+  chatDeleted(chat: ChatDoc): Promise<void> {
+    const chatId = chat._id.toHexString();
+    return this.send(() =>
+      this.publisher.publish(EVENT.chatDeleted, { chatId, memberIds: chat.participants.map((p) => p.user) }, `deleted:${chatId}`),
+    );
+  }
+
+  callSettingsChanged(chat: ChatDoc): Promise<void> {
+    const chatId = chat._id.toHexString();
+    const callSettings: CallSettings = {
+      muteAll: chat.callSettings.muteAll,
+      onlyAdminsCanSpeak: chat.callSettings.onlyAdminsCanSpeak,
+      ring: chat.callSettings.ring,
+    };
+    return this.send(() =>
+      this.publisher.publish(EVENT.callSettingsChanged, { chatId, callSettings }, `call-settings:${chatId}:${chat.version}`),
+    );
+  }
+
+  private async send(publish: () => Promise<void>): Promise<void> {
+    try {
+      await publish();
+    } catch (error) {
+      this.logger.error({ err: error }, 'group event not published');
+    }
+  }
+}
