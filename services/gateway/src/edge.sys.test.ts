@@ -1,14 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { importPKCS8, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '@messenger/kit/stack';
-import { TestSocket } from '@messenger/kit/testing';
-
-const root = join(import.meta.dirname, '..', '..', '..');
+import type { Stack } from '@messenger/kit/stack';
+import { startTestStack, TestSocket } from '@messenger/kit/testing';
 
 /**
  * Malformed input at the edge is answered by the gateway with a JSON error and never reaches a
@@ -40,10 +35,7 @@ describe('gateway edge', () => {
     }).privateKey;
 
   beforeAll(async () => {
-    stack = await startStack({
-      rootDir: root,
-      dataDir: mkdtempSync(join(tmpdir(), 'edge-')),
-      withLiveKit: false,
+    stack = await startTestStack('edge', {
       replicas: { groups: 0, calls: 0 },
       env: { CORS_ORIGINS: 'https://app.example.test', MAX_BODY_BYTES: '2048', LOG_LEVEL: 'warn' },
     });

@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '@messenger/kit/stack';
-import { startOtlpReceiver, TestSocket } from '@messenger/kit/testing';
-
-const root = join(import.meta.dirname, '..', '..', '..');
+import type { Stack } from '@messenger/kit/stack';
+import { startOtlpReceiver, startTestStack, TestSocket } from '@messenger/kit/testing';
 
 /** Two gateways and one replica of each service, as separate processes on real NATS, Redis and FerretDB. */
 describe('platform: two gateways, one replica of each service', () => {
@@ -17,12 +12,10 @@ describe('platform: two gateways, one replica of each service', () => {
 
   beforeAll(async () => {
     otlp = await startOtlpReceiver();
-    stack = await startStack({
-      rootDir: root,
-      dataDir: mkdtempSync(join(tmpdir(), 'platform-')),
+    stack = await startTestStack('platform', {
       gateways: 2,
       withLiveKit: true,
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint, LOG_LEVEL: 'warn', NATS_REQUEST_TIMEOUT_MS: '2000' },
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint, NATS_REQUEST_TIMEOUT_MS: '2000' },
     });
   });
 

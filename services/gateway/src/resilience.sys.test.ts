@@ -1,15 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushSubject } from '@messenger/contracts';
-import { startStack, type Stack } from '@messenger/kit/stack';
-import { TestSocket } from '@messenger/kit/testing';
-
-const root = join(import.meta.dirname, '..', '..', '..');
+import type { Stack } from '@messenger/kit/stack';
+import { startTestStack, TestSocket } from '@messenger/kit/testing';
 
 describe('resilience: graceful stop and slow sockets', () => {
   let stack: Stack;
@@ -18,12 +13,9 @@ describe('resilience: graceful stop and slow sockets', () => {
   let userId: string;
 
   beforeAll(async () => {
-    stack = await startStack({
-      rootDir: root,
-      dataDir: mkdtempSync(join(tmpdir(), 'resilience-')),
-      withLiveKit: false,
+    stack = await startTestStack('resilience', {
       replicas: { users: 2, groups: 0, calls: 0 },
-      env: { LOG_LEVEL: 'warn', WS_MAX_BACKPRESSURE_BYTES: '65536' },
+      env: { WS_MAX_BACKPRESSURE_BYTES: '65536' },
     });
     nats = await connect({ servers: stack.env.NATS_URL! });
     const response = await fetch(`${stack.gatewayUrl()}/api/auth/register`, {

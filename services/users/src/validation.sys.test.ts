@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '@messenger/kit/stack';
-import { ApiClient } from '@messenger/kit/testing';
-
-const root = join(import.meta.dirname, '..', '..', '..');
+import type { Stack } from '@messenger/kit/stack';
+import { ApiClient, startTestStack } from '@messenger/kit/testing';
 
 type Case = [field: string, label: string, value: unknown];
 
@@ -74,13 +69,7 @@ describe('every users request field refuses bad input with 422 naming it', () =>
   let me: ApiClient;
 
   beforeAll(async () => {
-    stack = await startStack({
-      rootDir: root,
-      dataDir: mkdtempSync(join(tmpdir(), 'validation-')),
-      withLiveKit: false,
-      replicas: { groups: 0, calls: 0 },
-      env: { LOG_LEVEL: 'warn' },
-    });
+    stack = await startTestStack('validation', { replicas: { groups: 0, calls: 0 } });
     me = new ApiClient(stack.gatewayUrl());
     await me.register(`val_${randomBytes(4).toString('hex')}`, 'Validator');
   });

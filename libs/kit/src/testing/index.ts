@@ -1,3 +1,4 @@
 export * from './otlp-receiver.js';
 export * from './ws-client.js';
 export * from './api-client.js';
+export * from './test-stack.js';

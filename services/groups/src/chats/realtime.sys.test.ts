@@ -1,12 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '@messenger/kit/stack';
-import { ApiClient, TestSocket, type Frame } from '@messenger/kit/testing';
+import type { Stack } from '@messenger/kit/stack';
+import { ApiClient, startTestStack, TestSocket, type Frame } from '@messenger/kit/testing';
 
-const root = join(import.meta.dirname, '..', '..', '..', '..');
 type ChatBody = {
   id: string;
   name: string;
@@ -21,14 +17,7 @@ describe('groups in real time, over two gateways', () => {
   const people: Record<'anna' | 'boris' | 'clara', { api: ApiClient; id: string; socket: TestSocket }> = {} as never;
 
   beforeAll(async () => {
-    stack = await startStack({
-      rootDir: root,
-      dataDir: mkdtempSync(join(tmpdir(), 'groups-rt-')),
-      gateways: 2,
-      withLiveKit: false,
-      replicas: { calls: 0 },
-      env: { LOG_LEVEL: 'warn' },
-    });
+    stack = await startTestStack('groups-rt', { gateways: 2, replicas: { calls: 0 } });
     const names = { anna: 'Анна', boris: 'Борис', clara: 'Клара' } as const;
     let i = 0;
     for (const [key, name] of Object.entries(names) as [keyof typeof names, string][]) {

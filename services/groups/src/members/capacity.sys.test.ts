@@ -1,12 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '@messenger/kit/stack';
-import { ApiClient } from '@messenger/kit/testing';
+import type { Stack } from '@messenger/kit/stack';
+import { ApiClient, startTestStack } from '@messenger/kit/testing';
 
-const root = join(import.meta.dirname, '..', '..', '..', '..');
 const MAX = 6;
 
 describe('maxMembers under concurrent adds', () => {
@@ -16,12 +12,9 @@ describe('maxMembers under concurrent adds', () => {
 
   beforeAll(async () => {
     // Two replicas of groups, so the racing adds are handled by different processes.
-    stack = await startStack({
-      rootDir: root,
-      dataDir: mkdtempSync(join(tmpdir(), 'capacity-')),
-      withLiveKit: false,
+    stack = await startTestStack('capacity', {
       replicas: { groups: 2, calls: 0 },
-      env: { LOG_LEVEL: 'warn', MAX_MEMBERS: String(MAX) },
+      env: { MAX_MEMBERS: String(MAX) },
     });
     owner = new ApiClient(stack.gatewayUrl());
     await owner.register(`own_${randomBytes(3).toString('hex')}`, 'Owner');

@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '@messenger/kit/stack';
-import { ApiClient } from '@messenger/kit/testing';
-
-const root = join(import.meta.dirname, '..', '..', '..', '..');
+import type { Stack } from '@messenger/kit/stack';
+import { ApiClient, startTestStack } from '@messenger/kit/testing';
 
 type Who = 'owner' | 'admin' | 'flagged' | 'member' | 'outsider';
 const WHO: Who[] = ['owner', 'admin', 'flagged', 'member', 'outsider'];
@@ -98,13 +93,7 @@ describe('the permission matrix, cell by cell, against the running service', () 
   const people = {} as People;
 
   beforeAll(async () => {
-    stack = await startStack({
-      rootDir: root,
-      dataDir: mkdtempSync(join(tmpdir(), 'matrix-')),
-      withLiveKit: false,
-      replicas: { calls: 0 },
-      env: { LOG_LEVEL: 'warn' },
-    });
+    stack = await startTestStack('matrix', { replicas: { calls: 0 } });
     for (const key of [...WHO, 'target', 'targetAdmin', 'newcomer'] as const) {
       const api = new ApiClient(stack.gatewayUrl());
       people[key] = { api, id: (await api.register(`${key.toLowerCase()}_${randomBytes(3).toString('hex')}`, key)).id };

@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '@messenger/kit/stack';
-import { ApiClient } from '@messenger/kit/testing';
+import type { Stack } from '@messenger/kit/stack';
+import { ApiClient, startTestStack } from '@messenger/kit/testing';
 import { chatModel } from '../chats/chat.model.js';
 import { messageModel } from './message.model.js';
 
-const root = join(import.meta.dirname, '..', '..', '..', '..');
 const SEEDED = 10_000;
 type Page = { items: { seq: number; text: string }[]; nextCursor: string | null };
 
@@ -20,13 +16,7 @@ describe('history of 10 000 messages', () => {
   let chatId: string;
 
   beforeAll(async () => {
-    stack = await startStack({
-      rootDir: root,
-      dataDir: mkdtempSync(join(tmpdir(), 'history-')),
-      withLiveKit: false,
-      replicas: { calls: 0 },
-      env: { LOG_LEVEL: 'warn' },
-    });
+    stack = await startTestStack('history', { replicas: { calls: 0 } });
     anna = new ApiClient(stack.gatewayUrl());
     boris = new ApiClient(stack.gatewayUrl());
     const annaId = (await anna.register(`ha_${randomBytes(3).toString('hex')}`, 'Анна')).id;

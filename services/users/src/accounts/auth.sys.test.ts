@@ -1,12 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '@messenger/kit/stack';
-import { ApiClient } from '@messenger/kit/testing';
+import type { Stack } from '@messenger/kit/stack';
+import { ApiClient, startTestStack } from '@messenger/kit/testing';
 
-const root = join(import.meta.dirname, '..', '..', '..', '..');
 const unique = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;
 
 describe('accounts and sessions through the gateway', () => {
@@ -14,13 +10,9 @@ describe('accounts and sessions through the gateway', () => {
   const client = (ip?: string) => new ApiClient(stack.gatewayUrl(), ip ? { 'x-forwarded-for': ip } : {});
 
   beforeAll(async () => {
-    stack = await startStack({
-      rootDir: root,
-      dataDir: mkdtempSync(join(tmpdir(), 'auth-')),
-      withLiveKit: false,
+    stack = await startTestStack('auth', {
       replicas: { groups: 0, calls: 0 },
       env: {
-        LOG_LEVEL: 'warn',
         TRUST_PROXY: 'true',
         LOGIN_MAX_FAILURES_PER_USERNAME: '3',
         LOGIN_MAX_FAILURES_PER_ADDRESS: '6',

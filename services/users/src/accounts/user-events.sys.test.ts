@@ -1,29 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT, STREAMS, SUBJECT } from '@messenger/contracts';
 import { requestService } from '@messenger/kit';
-import { startStack, type Stack } from '@messenger/kit/stack';
-import { ApiClient } from '@messenger/kit/testing';
-
-const root = join(import.meta.dirname, '..', '..', '..', '..');
+import type { Stack } from '@messenger/kit/stack';
+import { ApiClient, startTestStack } from '@messenger/kit/testing';
 
 describe('what the users service offers other services', () => {
   let stack: Stack;
   let nc: NatsConnection;
 
   beforeAll(async () => {
-    stack = await startStack({
-      rootDir: root,
-      dataDir: mkdtempSync(join(tmpdir(), 'user-events-')),
-      withLiveKit: false,
-      replicas: { groups: 0, calls: 0 },
-      env: { LOG_LEVEL: 'warn' },
-    });
+    stack = await startTestStack('user-events', { replicas: { groups: 0, calls: 0 } });
     nc = await connect({ servers: stack.env.NATS_URL! });
   });
   afterAll(async () => {

@@ -1,13 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '@messenger/kit/stack';
-import { ApiClient, TestSocket } from '@messenger/kit/testing';
+import type { Stack } from '@messenger/kit/stack';
+import { ApiClient, startTestStack, TestSocket } from '@messenger/kit/testing';
 
-const root = join(import.meta.dirname, '..', '..', '..', '..');
 type UserBody = { id: string; name: string; bio: string; avatarUrl: string | null };
 
 const image = (format: 'png' | 'jpeg' | 'gif' | 'webp', width = 640, height = 400) =>
@@ -21,13 +17,7 @@ describe('profiles and avatars', () => {
   let user: { id: string };
 
   beforeAll(async () => {
-    stack = await startStack({
-      rootDir: root,
-      dataDir: mkdtempSync(join(tmpdir(), 'avatars-')),
-      withLiveKit: false,
-      replicas: { groups: 0, calls: 0 },
-      env: { LOG_LEVEL: 'warn' },
-    });
+    stack = await startTestStack('avatars', { replicas: { groups: 0, calls: 0 } });
     me = new ApiClient(stack.gatewayUrl());
     user = await me.register(`av_${randomBytes(4).toString('hex')}`, 'Ольга');
   });

@@ -34,11 +34,15 @@ export class PresenceService {
 
   async statuses(userIds: string[]): Promise<PresenceStatus[]> {
     const unique = [...new Set(userIds)];
-    const [online, accounts] = await Promise.all([this.presence.online(unique), this.accounts.findManyByIds(unique)]);
-    const lastSeen = new Map(accounts.map((a) => [a._id.toHexString(), a.lastSeenAt?.toISOString() ?? null]));
+    const [states, accounts] = await Promise.all([this.presence.states(unique), this.accounts.findManyByIds(unique)]);
+    const stored = new Map(accounts.map((a) => [a._id.toHexString(), a.lastSeenAt]));
     return unique
-      .filter((id) => lastSeen.has(id))
-      .map((id) => ({ userId: id, online: online[unique.indexOf(id)] ?? false, lastSeenAt: lastSeen.get(id) ?? null }));
+      .map((id, i) => ({ id, state: states[i]! }))
+      .filter(({ id }) => stored.has(id))
+      .map(({ id, state }) => {
+        const seen = state.lastSeenMs ?? stored.get(id)?.getTime() ?? null;
+        return { userId: id, online: state.online, lastSeenAt: seen === null ? null : new Date(seen).toISOString() };
+      });
   }
 
   private async wentOffline(userId: string): Promise<void> {

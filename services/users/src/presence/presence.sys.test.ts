@@ -1,12 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '@messenger/kit/stack';
-import { ApiClient, TestSocket } from '@messenger/kit/testing';
+import type { Stack } from '@messenger/kit/stack';
+import { ApiClient, startTestStack, TestSocket } from '@messenger/kit/testing';
 
-const root = join(import.meta.dirname, '..', '..', '..', '..');
 type Presence = { userId: string; online: boolean; lastSeenAt: string | null };
 
 describe('presence from gateway sockets', () => {
@@ -16,13 +12,10 @@ describe('presence from gateway sockets', () => {
   let annaId: string;
 
   beforeAll(async () => {
-    stack = await startStack({
-      rootDir: root,
-      dataDir: mkdtempSync(join(tmpdir(), 'presence-')),
+    stack = await startTestStack('presence', {
       gateways: 2,
-      withLiveKit: false,
       replicas: { groups: 0, calls: 0 },
-      env: { LOG_LEVEL: 'warn', PRESENCE_GATEWAY_TTL_MS: '1500', PRESENCE_SWEEP_MS: '300', PRESENCE_HEARTBEAT_MS: '300' },
+      env: { PRESENCE_GATEWAY_TTL_MS: '1500', PRESENCE_SWEEP_MS: '300', PRESENCE_HEARTBEAT_MS: '300' },
     });
     watcher = new ApiClient(stack.gatewayUrl(0));
     await watcher.register(`w_${randomBytes(4).toString('hex')}`, 'Watcher');

@@ -1,13 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '@messenger/kit/stack';
-import { ApiClient } from '@messenger/kit/testing';
+import type { Stack } from '@messenger/kit/stack';
+import { ApiClient, startTestStack } from '@messenger/kit/testing';
 import { accountModel, nameWords } from '../accounts/account.model.js';
 
-const root = join(import.meta.dirname, '..', '..', '..', '..');
 type Page = { items: { id: string; username: string; name: string }[]; nextCursor: string | null };
 
 const FIRST = ['Анна', 'Иван', 'Мария', 'Пётр', 'Olga', 'John', 'Maria', 'Ivan', 'Sofia', 'Alex'];
@@ -19,13 +15,7 @@ describe('people search', () => {
   let myUsername: string;
 
   beforeAll(async () => {
-    stack = await startStack({
-      rootDir: root,
-      dataDir: mkdtempSync(join(tmpdir(), 'search-')),
-      withLiveKit: false,
-      replicas: { groups: 0, calls: 0 },
-      env: { LOG_LEVEL: 'warn' },
-    });
+    stack = await startTestStack('search', { replicas: { groups: 0, calls: 0 } });
     me = new ApiClient(stack.gatewayUrl());
     myUsername = 'maria_searcher';
     await me.register(myUsername, 'Maria Searcher');
