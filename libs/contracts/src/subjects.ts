@@ -31,6 +31,8 @@ export const SUBJECT = {
     removeMember: 'groups.members.remove',
     updateMember: 'groups.members.update',
     transferOwner: 'groups.members.transfer-owner',
+    uploadAvatar: 'groups.avatar.upload',
+    avatar: 'groups.avatar.get',
     sendMessage: 'groups.messages.send',
     history: 'groups.messages.history',
     read: 'groups.messages.read',

@@ -14,3 +14,5 @@ export * from './service/zod.pipe.js';
 export * from './stores/mongo.js';
 export * from './stores/redis.js';
 export * from './nats/events.js';
+export * from './media/avatar-image.js';
+export * from './media/avatar-store.js';

@@ -1,6 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { STREAMS } from '@messenger/contracts';
-import { BaseConfig, connectMongo, ensureStream, EventPublisher, type ServiceRuntime } from '@messenger/kit';
+import { AvatarStore, BaseConfig, connectMongo, ensureStream, EventPublisher, type ServiceRuntime } from '@messenger/kit';
+import { AvatarUrlSigner } from './chats/avatar-url.js';
+import { ChatAvatarsController } from './chats/chat-avatars.controller.js';
+import { ChatAvatarsService } from './chats/chat-avatars.service.js';
 import { z } from 'zod';
 import { ChatsController } from './chats/chats.controller.js';
 import { ChatsRepository } from './chats/chats.repository.js';
@@ -20,6 +23,8 @@ export const GroupsConfig = z.object({
   MONGO_DB: z.string().default('messenger_groups'),
   /** The server-wide cap on members per group (the plan's maxMembers). */
   MAX_MEMBERS: z.coerce.number().int().min(2).max(100_000).default(100),
+  /** Signs group picture URLs; the same on every replica. */
+  URL_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters'),
 });
 export type GroupsConfig = z.infer<typeof GroupsConfig>;
 
@@ -30,18 +35,20 @@ export class GroupsModule {
     const db = await connectMongo(runtime, config.MONGO_URL, config.MONGO_DB);
     const chats = new ChatsRepository(db);
     const messages = new MessagesRepository(db);
-    await Promise.all([chats.init(), messages.init(), ensureStream(nats, STREAMS.groups)]);
+    const avatarStore = new AvatarStore(db, 'chat_avatars');
+    await Promise.all([chats.init(), messages.init(), avatarStore.init(), ensureStream(nats, STREAMS.groups)]);
+    const signer = new AvatarUrlSigner(config.URL_SIGNING_SECRET);
     const pushes = new Pushes(nats);
     const users = new UserDirectory(nats);
     const events = new GroupEvents(new EventPublisher(nats), logger);
     const messaging = new MessagesService(chats, messages, pushes);
-    const chatsService = new ChatsService(chats, messages, messaging, users, pushes, config.MAX_MEMBERS);
+    const chatsService = new ChatsService(chats, messages, messaging, users, pushes, config.MAX_MEMBERS, signer);
     const members = new MembersService(chats, chatsService, messaging, users, pushes, (chat, userIds) =>
       events.memberRemoved(chat, userIds),
     );
     return {
       module: GroupsModule,
-      controllers: [ChatsController, MembersController, MessagesController, InternalController],
+      controllers: [ChatsController, ChatAvatarsController, MembersController, MessagesController, InternalController],
       providers: [
         { provide: ChatsRepository, useValue: chats },
         { provide: Pushes, useValue: pushes },
@@ -49,6 +56,7 @@ export class GroupsModule {
         { provide: ChatsService, useValue: chatsService },
         { provide: MembersService, useValue: members },
         { provide: MessagesService, useValue: messaging },
+        { provide: ChatAvatarsService, useValue: new ChatAvatarsService(chats, chatsService, messaging, avatarStore, signer) },
       ],
     };
   }

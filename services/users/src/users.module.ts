@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { STREAMS } from '@messenger/contracts';
-import { connectMongo, connectRedis, ensureStream, EventPublisher, type ServiceRuntime } from '@messenger/kit';
+import { AvatarStore, connectMongo, connectRedis, ensureStream, EventPublisher, type ServiceRuntime } from '@messenger/kit';
 import { UserEvents } from './accounts/user-events.js';
 import { AccountsRepository } from './accounts/accounts.repository.js';
 import { AuthController } from './accounts/auth.controller.js';
@@ -12,7 +12,6 @@ import { ProfilesController } from './profiles/profiles.controller.js';
 import { ProfilesService } from './profiles/profiles.service.js';
 import { SessionsRepository } from './sessions/sessions.repository.js';
 import { AvatarsController } from './avatars/avatars.controller.js';
-import { AvatarsRepository } from './avatars/avatars.repository.js';
 import { AvatarsService } from './avatars/avatars.service.js';
 import { SearchController } from './search/search.controller.js';
 import { SearchService } from './search/search.service.js';
@@ -32,7 +31,7 @@ export class UsersModule {
     const sessions = new SessionsRepository(db);
     await ensureStream(runtime.nats, STREAMS.users);
     const events = new UserEvents(new EventPublisher(runtime.nats), logger);
-    const avatars = new AvatarsRepository(db);
+    const avatars = new AvatarStore(db, 'avatars');
     await Promise.all([accounts.init(), sessions.init(), avatars.init()]);
     const tokens = await TokenIssuer.create(readPrivateKey(config), {
       issuer: config.JWT_ISSUER,

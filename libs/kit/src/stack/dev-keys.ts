@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -7,6 +7,8 @@ export interface JwtKeyPair {
   publicKeyPem: string;
   privateKeyFile: string;
   publicKeyFile: string;
+  /** Signs capability URLs (group avatars); shared by every replica. */
+  urlSigningSecret: string;
 }
 
 /**
@@ -25,7 +27,10 @@ export const ensureDevKeys = (dir: string): JwtKeyPair => {
     writeFileSync(privateKeyFile, privateKey, { mode: 0o600 });
     writeFileSync(publicKeyFile, publicKey, { mode: 0o644 });
   }
+  const secretFile = join(dir, 'url-signing-secret');
+  if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
   return {
+    urlSigningSecret: readFileSync(secretFile, 'utf8'),
     privateKeyPem: readFileSync(privateKeyFile, 'utf8'),
     publicKeyPem: readFileSync(publicKeyFile, 'utf8'),
     privateKeyFile,

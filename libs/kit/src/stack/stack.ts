@@ -90,6 +90,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
       LIVEKIT_API_SECRET: external.LIVEKIT_API_SECRET ?? livekit?.apiSecret ?? 'secret-secret-secret-secret-secret-0',
       JWT_PRIVATE_KEY_FILE: keys.privateKeyFile,
       JWT_PUBLIC_KEY_FILE: keys.publicKeyFile,
+      URL_SIGNING_SECRET: keys.urlSigningSecret,
       ...options.env,
     };
 

@@ -7,7 +7,13 @@ const unknownUser = (id: string): UserSummary => ({ id, username: 'deleted', nam
  * The public shape of a chat for one viewer: a personal chat is named and pictured after the other
  * person; internal fields (pairKey, version, _id) never leave the service.
  */
-export const mapChat = (chat: ChatDoc, viewerId: string, users: Map<string, UserSummary>, readSeq: number): Chat => {
+export const mapChat = (
+  chat: ChatDoc,
+  viewerId: string,
+  users: Map<string, UserSummary>,
+  readSeq: number,
+  groupAvatarUrl: (chat: ChatDoc) => string | null,
+): Chat => {
   const other = chat.type === 'personal' ? chat.participants.find((p) => p.user !== viewerId) : undefined;
   const otherUser = other ? (users.get(other.user) ?? unknownUser(other.user)) : undefined;
   return {
@@ -15,7 +21,7 @@ export const mapChat = (chat: ChatDoc, viewerId: string, users: Map<string, User
     type: chat.type,
     name: otherUser ? otherUser.name : chat.name,
     description: chat.description,
-    avatarUrl: otherUser ? otherUser.avatarUrl : null,
+    avatarUrl: otherUser ? otherUser.avatarUrl : groupAvatarUrl(chat),
     participants: chat.participants.map((p) => ({
       user: users.get(p.user) ?? unknownUser(p.user),
       role: p.role,

@@ -93,6 +93,13 @@ export class ChatsRepository {
       .exec();
   }
 
+  setAvatarVersion(chatId: Types.ObjectId, version: number): Promise<ChatDoc | null> {
+    return this.chats
+      .findOneAndUpdate({ _id: chatId }, { $set: { avatarVersion: version } }, { new: true })
+      .lean<ChatDoc>()
+      .exec();
+  }
+
   async delete(chatId: Types.ObjectId): Promise<boolean> {
     return (await this.chats.deleteOne({ _id: chatId }).exec()).deletedCount === 1;
   }

@@ -9,6 +9,7 @@ import { loadAccess, requirePermission } from './chat-access.js';
 import { mapChat } from './chat-view.js';
 import type { ChatDoc, ParticipantDoc } from './chat.model.js';
 import type { ChatsRepository } from './chats.repository.js';
+import type { AvatarUrlSigner } from './avatar-url.js';
 
 const OWNER_PERMISSIONS = { canAddMembers: true, canRemoveMembers: true, canEditInfo: true, canStartCall: true };
 
@@ -25,7 +26,10 @@ export class ChatsService {
     private readonly users: UserDirectory,
     private readonly pushes: Pushes,
     private readonly maxMembersCap: number,
+    private readonly signer: AvatarUrlSigner,
   ) {}
+
+  private readonly avatarUrl = (chat: ChatDoc) => this.signer.url(chat._id.toHexString(), chat.avatarVersion);
 
   /** The chat as `viewerId` sees it, with names and avatars filled in. */
   async view(chat: ChatDoc, viewerId: string): Promise<Chat> {
@@ -33,7 +37,7 @@ export class ChatsService {
       this.users.summaries(chat.participants.map((p) => p.user)),
       this.messages.readSeqs(viewerId, [chat._id.toHexString()]),
     ]);
-    return mapChat(chat, viewerId, users, reads.get(chat._id.toHexString()) ?? 0);
+    return mapChat(chat, viewerId, users, reads.get(chat._id.toHexString()) ?? 0, this.avatarUrl);
   }
 
   /** Sends each participant their own view (a personal chat is named differently for each side). */
@@ -42,7 +46,7 @@ export class ChatsService {
     const reads = new Map<string, number>();
     for (const userId of to)
       reads.set(userId, (await this.messages.readSeqs(userId, [chat._id.toHexString()])).get(chat._id.toHexString()) ?? 0);
-    for (const userId of to) this.pushes.send([userId], type, mapChat(chat, userId, users, reads.get(userId) ?? 0));
+    for (const userId of to) this.pushes.send([userId], type, mapChat(chat, userId, users, reads.get(userId) ?? 0, this.avatarUrl));
   }
 
   async list(userId: string): Promise<{ items: Chat[]; nextCursor: string | null }> {
@@ -54,7 +58,7 @@ export class ChatsService {
         chats.map((c) => c._id.toHexString()),
       ),
     ]);
-    return { items: chats.map((c) => mapChat(c, userId, users, reads.get(c._id.toHexString()) ?? 0)), nextCursor: null };
+    return { items: chats.map((c) => mapChat(c, userId, users, reads.get(c._id.toHexString()) ?? 0, this.avatarUrl)), nextCursor: null };
   }
 
   async get(userId: string, chatId: string): Promise<Chat> {

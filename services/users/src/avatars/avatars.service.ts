@@ -1,16 +1,15 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { pushSubject, type BinaryReply, type ServerFrame, type User } from '@messenger/contracts';
-import { notFound } from '@messenger/kit';
+import { notFound, toAvatarWebp } from '@messenger/kit';
 import type { AccountsRepository } from '../accounts/accounts.repository.js';
 import { mapUser } from '../accounts/user.mapper.js';
-import { toAvatarWebp } from './avatar-image.js';
-import type { AvatarsRepository } from './avatars.repository.js';
+import type { AvatarStore } from '@messenger/kit';
 import type { UserEvents } from '../accounts/user-events.js';
 
 export class AvatarsService {
   constructor(
     private readonly accounts: AccountsRepository,
-    private readonly avatars: AvatarsRepository,
+    private readonly avatars: AvatarStore,
     private readonly nats: NatsConnection,
     private readonly events: UserEvents,
   ) {}

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { ServiceError } from '@messenger/kit';
+import { ServiceError } from '../errors.js';
 
 const ACCEPTED = new Set(['jpeg', 'png', 'webp', 'gif']);
 export const AVATAR_SIZE = 256;
