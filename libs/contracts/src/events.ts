@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { User } from './schemas/users.js';
 import { CallSettings } from './schemas/chats.js';
+import { Call } from './schemas/calls.js';
 
 /**
  * Durable facts on JetStream: other services must not miss them, so they are kept in a stream and
@@ -9,6 +10,7 @@ import { CallSettings } from './schemas/chats.js';
 export const STREAMS = {
   users: { name: 'USERS', subjects: ['events.user.>'] },
   groups: { name: 'GROUPS', subjects: ['events.chat.>'] },
+  calls: { name: 'CALLS', subjects: ['events.call.>'] },
 } as const;
 
 export const EVENT = {
@@ -17,6 +19,7 @@ export const EVENT = {
   memberRemoved: 'events.chat.member-removed',
   chatDeleted: 'events.chat.deleted',
   callSettingsChanged: 'events.chat.call-settings-changed',
+  callEnded: 'events.call.ended',
 } as const;
 
 export const EVENT_SCHEMAS = {
@@ -25,6 +28,7 @@ export const EVENT_SCHEMAS = {
   [EVENT.memberRemoved]: z.object({ chatId: z.string(), userIds: z.array(z.string()) }),
   [EVENT.chatDeleted]: z.object({ chatId: z.string(), memberIds: z.array(z.string()) }),
   [EVENT.callSettingsChanged]: z.object({ chatId: z.string(), callSettings: CallSettings }),
+  [EVENT.callEnded]: z.object({ call: Call, durationSeconds: z.number().int() }),
 } as const;
 export type EventSubject = keyof typeof EVENT_SCHEMAS;
 export type EventPayload<S extends EventSubject> = z.infer<(typeof EVENT_SCHEMAS)[S]>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PresenceStatus, User } from './schemas/users.js';
 import { Chat, Message, Permissions, ReadState, Role } from './schemas/chats.js';
+import { Call } from './schemas/calls.js';
 
 /**
  * WebSocket frames. Server → client frames are `{type, data}`; the full list with payloads is in
@@ -21,6 +22,10 @@ export const SERVER_FRAMES = {
   'message.created': Message,
   'message.read': ReadState,
   typing: z.object({ chatId: z.string(), userId: z.string() }),
+  'call.incoming': z.object({ call: Call, callerId: z.string(), ring: z.boolean() }),
+  'call.updated': Call,
+  'call.ended': Call,
+  'call.answered-elsewhere': z.object({ callId: z.string() }),
 } as const;
 export type ServerFrameType = keyof typeof SERVER_FRAMES;
 export interface ServerFrame<T extends ServerFrameType = ServerFrameType> {

@@ -10,3 +10,4 @@ export * from './schemas/users.js';
 export * from './schemas/health.js';
 export * from './events.js';
 export * from './schemas/chats.js';
+export * from './schemas/calls.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, type RouteContract } from './route.js';
 import { SUBJECT } from './subjects.js';
+import { ActiveCalls, Call, CallIdParams, CallWithJoin, StartCallBody } from './schemas/calls.js';
 import {
   AddMembersBody,
   Chat,
@@ -315,6 +316,67 @@ export const ROUTES = [
     params: ChatIdParams,
     body: ReadBody,
     response: ReadState,
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/api/calls',
+    subject: SUBJECT.calls.start,
+    summary: 'Start a call in a chat, or get the live one with join details',
+    tag: 'calls',
+    auth: 'required',
+    body: StartCallBody,
+    response: CallWithJoin,
+    successStatus: 201,
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/api/calls/active',
+    subject: SUBJECT.calls.active,
+    summary: 'Calls I am in or being rung for (to rejoin after a reload)',
+    tag: 'calls',
+    auth: 'required',
+    response: ActiveCalls,
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/api/calls/:callId/join',
+    subject: SUBJECT.calls.join,
+    summary: 'Accept or join a call',
+    tag: 'calls',
+    auth: 'required',
+    params: CallIdParams,
+    response: CallWithJoin,
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/api/calls/:callId/decline',
+    subject: SUBJECT.calls.decline,
+    summary: 'Decline a ringing call',
+    tag: 'calls',
+    auth: 'required',
+    params: CallIdParams,
+    response: Call,
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/api/calls/:callId/leave',
+    subject: SUBJECT.calls.leave,
+    summary: 'Leave a call (in a personal chat: hang up)',
+    tag: 'calls',
+    auth: 'required',
+    params: CallIdParams,
+    response: Call,
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/api/calls/:callId/end',
+    subject: SUBJECT.calls.end,
+    summary: 'End the call for everyone (owner or admins in a group)',
+    tag: 'calls',
+    auth: 'required',
+    params: CallIdParams,
+    response: Call,
   }),
 ] as const satisfies readonly RouteContract[];
 

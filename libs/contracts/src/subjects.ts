@@ -43,6 +43,14 @@ export const SUBJECT = {
     /** From gateways: U is typing in C (ephemeral, never stored). */
     typing: 'groups.typing',
   },
+  calls: {
+    start: 'calls.calls.start',
+    join: 'calls.calls.join',
+    decline: 'calls.calls.decline',
+    leave: 'calls.calls.leave',
+    end: 'calls.calls.end',
+    active: 'calls.calls.active',
+  },
 } as const;
 
 /** Every service answers `health.<name>` with its readiness; the gateway's /healthz asks each one. */

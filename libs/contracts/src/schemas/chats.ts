@@ -159,6 +159,8 @@ export const Membership = z.object({
   permissions: Permissions,
   callSettings: CallSettings,
   memberIds: z.array(Id),
+  /** Owner and admins: who is rung under the `admins` ring policy, and who may end a call for all. */
+  adminIds: z.array(Id),
 });
 export type Membership = z.infer<typeof Membership>;
 

@@ -33,6 +33,7 @@ export class InternalController {
         ring: chat.callSettings.ring,
       },
       memberIds: chat.participants.map((p) => p.user),
+      adminIds: chat.participants.filter((p) => p.role !== 'member').map((p) => p.user),
     };
   }
 

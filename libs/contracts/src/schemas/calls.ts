@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { Id, IsoDate } from './common.js';
+
+export const CallType = z.enum(['audio', 'video']);
+export const CallStatus = z.enum(['ringing', 'active', 'ended']);
+export const EndReason = z.enum(['hangup', 'declined', 'missed', 'busy', 'ended-by-admin', 'empty', 'chat-deleted', 'room-gone']);
+export type EndReason = z.infer<typeof EndReason>;
+
+export const Call = z.object({
+  id: z.string(),
+  chatId: Id,
+  chatType: z.enum(['personal', 'group', 'channel']),
+  type: CallType,
+  status: CallStatus,
+  initiatorId: Id,
+  participants: z.array(Id),
+  invited: z.array(Id),
+  createdAt: IsoDate,
+  answeredAt: IsoDate.nullable(),
+  endedAt: IsoDate.nullable(),
+  endReason: EndReason.nullable(),
+});
+export type Call = z.infer<typeof Call>;
+
+/** Where and how to connect to the call's media: a LiveKit URL and a short-lived token for one room. */
+export const JoinGrant = z.object({ url: z.string(), token: z.string() });
+export const CallWithJoin = z.object({ call: Call, join: JoinGrant });
+
+export const StartCallBody = z.strictObject({ chatId: Id, type: CallType });
+export const CallIdParams = z.strictObject({ callId: z.string().regex(/^c_[A-Za-z0-9_-]{16,40}$/, 'not a call id') });
+export const ActiveCalls = z.object({ items: z.array(Call) });

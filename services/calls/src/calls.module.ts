@@ -1,0 +1,61 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { BaseConfig, connectMongo, connectRedis, type ServiceRuntime } from '@messenger/kit';
+import { z } from 'zod';
+import { CallsController } from './calls/calls.controller.js';
+import { CallsService } from './calls/calls.service.js';
+import { Directory } from './calls/groups-client.js';
+import { LiveKitRooms } from './livekit/livekit-rooms.js';
+import { CallSessionRepository } from './sessions/call-session.repository.js';
+
+export const CallsConfig = z.object({
+  MONGO_URL: z.string().startsWith('mongodb', 'must be a mongodb:// URL'),
+  MONGO_DB: z.string().default('messenger_calls'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be redis://host:port'),
+  LIVEKIT_URL: z.string().regex(/^(wss?|https?):\/\//, 'must be ws(s):// or http(s)://'),
+  /** What browsers connect to for media, when it differs from LIVEKIT_URL (behind an ingress). */
+  LIVEKIT_PUBLIC_URL: z
+    .string()
+    .regex(/^wss?:\/\//)
+    .optional(),
+  LIVEKIT_API_KEY: z.string().min(1),
+  LIVEKIT_API_SECRET: z.string().min(32, 'LiveKit needs a secret of at least 32 characters'),
+  /** The call cap (Discord's for video calls). */
+  CALL_MAX_PARTICIPANTS: z.coerce.number().int().min(2).max(1000).default(25),
+  RING_TIMEOUT_MS: z.coerce.number().int().min(1000).default(45_000),
+  CALL_STARTS_PER_MINUTE: z.coerce.number().int().min(1).default(3),
+  /** A group call left empty ends after this long, so a dropped connection can come back. */
+  CALL_EMPTY_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
+  CALL_SWEEP_MS: z.coerce.number().int().min(100).default(1_000),
+});
+export type CallsConfig = z.infer<typeof CallsConfig>;
+
+@Module({})
+export class CallsModule {
+  static async create(runtime: ServiceRuntime<CallsConfig & BaseConfig>): Promise<DynamicModule> {
+    const { config, logger, nats } = runtime;
+    await connectMongo(runtime, config.MONGO_URL, config.MONGO_DB);
+    const redis = await connectRedis(runtime, config.REDIS_URL);
+    const rooms = new LiveKitRooms(
+      {
+        url: config.LIVEKIT_URL,
+        publicUrl: config.LIVEKIT_PUBLIC_URL ?? config.LIVEKIT_URL.replace(/^http/, 'ws'),
+        apiKey: config.LIVEKIT_API_KEY,
+        apiSecret: config.LIVEKIT_API_SECRET,
+        maxParticipants: config.CALL_MAX_PARTICIPANTS,
+        emptyTimeoutSeconds: 60,
+      },
+      logger,
+    );
+    const calls = new CallsService(new CallSessionRepository(redis), rooms, new Directory(nats), nats, logger, {
+      ringTimeoutMs: config.RING_TIMEOUT_MS,
+      startsPerMinute: config.CALL_STARTS_PER_MINUTE,
+      emptyGraceMs: config.CALL_EMPTY_GRACE_MS,
+    });
+    // Every replica sweeps: the Lua sweep is atomic, and only the replica whose run ended a call announces it.
+    const sweeper = setInterval(() => {
+      calls.sweep().catch((error: unknown) => logger.warn({ err: error }, 'call sweep failed'));
+    }, config.CALL_SWEEP_MS);
+    runtime.onShutdown(() => clearInterval(sweeper));
+    return { module: CallsModule, controllers: [CallsController], providers: [{ provide: CallsService, useValue: calls }] };
+  }
+}

@@ -1,0 +1,174 @@
+import { randomBytes } from 'node:crypto';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { pushSubject, type Call, type EndReason, type Membership, type ServerFrame, type ServerFrameType } from '@messenger/contracts';
+import { ServiceError, type Logger } from '@messenger/kit';
+import { callGrant, startsMuted } from '../livekit/call-grants.js';
+import type { LiveKitRooms } from '../livekit/livekit-rooms.js';
+import type { CallSessionRepository } from '../sessions/call-session.repository.js';
+import type { Directory } from './groups-client.js';
+
+export interface CallRules {
+  ringTimeoutMs: number;
+  startsPerMinute: number;
+  emptyGraceMs: number;
+}
+
+const notFound = () => new ServiceError('NOT_FOUND', 'call not found');
+const canStart = (m: Membership) =>
+  m.chatType === 'personal' || m.role === 'owner' || m.role === 'admin' || (m.chatType === 'group' && m.permissions.canStartCall);
+
+/**
+ * Who may call, join and end, decided here; LiveKit carries the media. State lives in Redis
+ * (CallSessionRepository), so any replica can take the next request for a call.
+ */
+export class CallsService {
+  constructor(
+    private readonly sessions: CallSessionRepository,
+    private readonly rooms: LiveKitRooms,
+    private readonly directory: Directory,
+    private readonly nats: NatsConnection,
+    private readonly logger: Logger,
+    private readonly rules: CallRules,
+  ) {}
+
+  async start(userId: string, chatId: string, type: Call['type']) {
+    const membership = await this.directory.membership(chatId, userId);
+    if (!canStart(membership))
+      throw new ServiceError('PERMISSION_DENIED', 'you may not start calls in this chat', { permission: 'canStartCall' });
+    const live = await this.sessions.liveCallOfChat(chatId);
+    if (live) return this.join(userId, live, membership);
+    const wait = await this.sessions.throttleStart(userId, this.rules.startsPerMinute);
+    if (wait > 0) throw new ServiceError('RATE_LIMITED', 'too many calls started; wait a little', { retryAfterSeconds: wait });
+
+    const others = membership.memberIds.filter((id) => id !== userId);
+    const ring = membership.callSettings.ring;
+    const invited =
+      membership.chatType === 'personal' || ring === 'everyone'
+        ? others
+        : ring === 'admins'
+          ? others.filter((id) => membership.adminIds.includes(id))
+          : [];
+    const id = `c_${randomBytes(16).toString('base64url')}`;
+    const started = await this.sessions.start({
+      id,
+      chatId,
+      chatType: membership.chatType,
+      type,
+      initiatorId: userId,
+      members: membership.memberIds,
+      invited,
+      ringDeadlineMs: Date.now() + this.rules.ringTimeoutMs,
+    });
+    if (!started.created) return this.join(userId, started.id, membership); // another start won the race
+    await this.rooms.create(id);
+    this.logger.info({ callId: id, chatId, type, initiatorId: userId, event: 'call.started' }, 'call started');
+
+    const callee = membership.chatType === 'personal' ? others[0] : undefined;
+    const calleeBusyWith = callee ? await this.sessions.currentCallOf(callee) : null;
+    if (calleeBusyWith && calleeBusyWith !== id) {
+      await this.finish(id, 'busy');
+      const ended = (await this.sessions.get(id))!;
+      return { call: ended, join: await this.grant(userId, id, type, membership) };
+    }
+    const joined = await this.join(userId, id, membership);
+    this.push(others, 'call.incoming', { call: joined.call, callerId: userId, ring: false }, (to) => ({
+      call: joined.call,
+      callerId: userId,
+      ring: invited.includes(to),
+    }));
+    return joined;
+  }
+
+  async join(userId: string, callId: string, known?: Membership) {
+    const call = await this.sessions.get(callId);
+    if (!call) throw notFound();
+    const membership = known ?? (await this.directory.membership(call.chatId, userId));
+    if (call.status === 'ended') throw new ServiceError('CONFLICT', 'the call has ended', { endReason: call.endReason });
+    const result = await this.sessions.join(callId, userId);
+    if (result.outcome !== 'joined') throw new ServiceError('CONFLICT', 'the call has ended');
+    const updated = (await this.sessions.get(callId))!;
+    if (result.previous === 'ringing' && userId !== call.initiatorId && call.chatType === 'personal') {
+      this.push([userId], 'call.answered-elsewhere', { callId });
+    }
+    this.logger.info({ callId, userId, event: 'call.joined' }, 'joined call');
+    this.push(await this.sessions.audience(callId), 'call.updated', updated);
+    return { call: updated, join: await this.grant(userId, callId, call.type, membership) };
+  }
+
+  async decline(userId: string, callId: string): Promise<Call> {
+    const call = await this.visible(userId, callId);
+    const outcome = await this.sessions.decline(callId, userId);
+    this.logger.info({ callId, userId, outcome, event: 'call.declined' }, 'declined call');
+    if (outcome === 'ended') await this.announceEnd(callId);
+    return (await this.sessions.get(callId)) ?? call;
+  }
+
+  async leave(userId: string, callId: string): Promise<Call> {
+    const call = await this.visible(userId, callId);
+    const outcome = await this.sessions.leave(callId, userId, this.rules.emptyGraceMs);
+    this.logger.info({ callId, userId, outcome, event: 'call.left' }, 'left call');
+    if (outcome === 'ended') await this.announceEnd(callId);
+    else if (outcome === 'left') {
+      await this.rooms.removeParticipant(callId, userId);
+      this.push(await this.sessions.audience(callId), 'call.updated', (await this.sessions.get(callId))!);
+    }
+    return (await this.sessions.get(callId)) ?? call;
+  }
+
+  /** A personal call: either side hangs up for both. A group call: the owner or an admin ends it for all. */
+  async end(userId: string, callId: string): Promise<Call> {
+    const call = await this.sessions.get(callId);
+    if (!call) throw notFound();
+    const membership = await this.directory.membership(call.chatId, userId);
+    if (call.chatType !== 'personal' && membership.role === 'member') {
+      throw new ServiceError('PERMISSION_DENIED', 'only the owner or an admin can end the call for everyone', { permission: 'admin' });
+    }
+    await this.finish(callId, call.chatType === 'personal' ? 'hangup' : 'ended-by-admin');
+    return (await this.sessions.get(callId)) ?? call;
+  }
+
+  /** Calls I am in or being rung for, so a reloaded page can rejoin. */
+  async active(userId: string): Promise<{ items: Call[] }> {
+    const calls = await Promise.all((await this.sessions.liveCallIds()).map((id) => this.sessions.get(id)));
+    return { items: calls.filter((c): c is Call => !!c && (c.participants.includes(userId) || c.invited.includes(userId))) };
+  }
+
+  /** Ends what the clock ended: unanswered personal calls (missed) and group calls left empty. */
+  async sweep(): Promise<void> {
+    for (const id of await this.sessions.sweep()) await this.announceEnd(id);
+  }
+
+  async finish(callId: string, reason: EndReason): Promise<void> {
+    if (await this.sessions.end(callId, reason)) await this.announceEnd(callId);
+  }
+
+  private async announceEnd(callId: string): Promise<void> {
+    const call = await this.sessions.get(callId);
+    if (!call) return;
+    await this.rooms.delete(callId);
+    this.logger.info({ callId, chatId: call.chatId, endReason: call.endReason, event: 'call.ended' }, 'call ended');
+    this.push(await this.sessions.audience(callId), 'call.ended', call);
+  }
+
+  /** Calls are visible to the members of their chat only; anyone else gets 404. */
+  private async visible(userId: string, callId: string): Promise<Call> {
+    const call = await this.sessions.get(callId);
+    if (!call) throw notFound();
+    await this.directory.membership(call.chatId, userId);
+    return call;
+  }
+
+  private async grant(userId: string, room: string, type: Call['type'], membership: Membership) {
+    const user = await this.directory.user(userId);
+    return this.rooms.token(user, callGrant({ room, membership, callType: type }), { startMuted: startsMuted(membership) });
+  }
+
+  private push<T extends ServerFrameType>(
+    to: string[],
+    type: T,
+    data: ServerFrame<T>['data'],
+    per?: (userId: string) => ServerFrame<T>['data'],
+  ): void {
+    for (const userId of new Set(to)) this.nats.publish(pushSubject(userId), JSON.stringify({ type, data: per ? per(userId) : data }));
+  }
+}

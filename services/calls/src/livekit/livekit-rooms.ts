@@ -1,0 +1,70 @@
+import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
+import type { Logger } from '@messenger/kit';
+import type { UserSummary } from '@messenger/contracts';
+import type { VideoGrant } from 'livekit-server-sdk';
+
+export interface LiveKitSettings {
+  /** For the service: ws(s):// or http(s):// of the LiveKit API. */
+  url: string;
+  /** For browsers: where they connect for media (may differ behind an ingress). */
+  publicUrl: string;
+  apiKey: string;
+  apiSecret: string;
+  maxParticipants: number;
+  emptyTimeoutSeconds: number;
+}
+
+/** One LiveKit room per call, and short-lived tokens for exactly that room. */
+export class LiveKitRooms {
+  private readonly rooms: RoomServiceClient;
+
+  constructor(
+    private readonly settings: LiveKitSettings,
+    private readonly logger: Logger,
+  ) {
+    this.rooms = new RoomServiceClient(settings.url.replace(/^ws/, 'http'), settings.apiKey, settings.apiSecret);
+  }
+
+  async create(room: string): Promise<void> {
+    await this.rooms.createRoom({
+      name: room,
+      emptyTimeout: this.settings.emptyTimeoutSeconds,
+      departureTimeout: 10,
+      maxParticipants: this.settings.maxParticipants,
+    });
+  }
+
+  /** Ending a call deletes its room, so nobody stays connected to its media. */
+  async delete(room: string): Promise<void> {
+    try {
+      await this.rooms.deleteRoom(room);
+    } catch (error) {
+      // A room LiveKit already closed (empty timeout) is not an error here.
+      this.logger.debug({ err: error, room }, 'room already gone');
+    }
+  }
+
+  async removeParticipant(room: string, identity: string): Promise<void> {
+    try {
+      await this.rooms.removeParticipant(room, identity);
+    } catch (error) {
+      this.logger.debug({ err: error, room, identity }, 'participant not in room');
+    }
+  }
+
+  async roomNames(): Promise<Set<string>> {
+    return new Set((await this.rooms.listRooms()).map((room) => room.name));
+  }
+
+  /** 10 minutes, one room, identity = user id; name and avatar ride in the metadata for the tiles. */
+  async token(user: UserSummary, grant: VideoGrant, extra: Record<string, unknown> = {}): Promise<{ url: string; token: string }> {
+    const token = new AccessToken(this.settings.apiKey, this.settings.apiSecret, {
+      identity: user.id,
+      name: user.name,
+      ttl: '10m',
+      metadata: JSON.stringify({ username: user.username, avatarUrl: user.avatarUrl, ...extra }),
+    });
+    token.addGrant(grant);
+    return { url: this.settings.publicUrl, token: await token.toJwt() };
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Every change to a call session is one of these Lua scripts, run atomically by Redis: a
+ * simultaneous accept, decline, hang-up and ring timeout are serialised, and the first to run
+ * decides; the others see its result. Keys of one call: `call:{id}` (hash), `call:{id}:participants`
+ * (in the call now), `call:{id}:invited` (being rung), `call:{id}:joined` (ever joined, for the log);
+ * indexes: `chat:{chatId}:call` (the live call of a chat), `user:{userId}:call` (a user's current
+ * call), `calls:ringing` and `calls:grace` (deadlines, for the sweep), `calls:live`.
+ */
+
+// ARGV: id, chatId, chatType, type, initiatorId, createdAtMs, expireAtSec, ringDeadlineMs, members (comma-joined), invited...
+// Returns {'existing', id} when the chat already has a live call, else {'created', id}.
+export const START = `
+local existing = redis.call('GET', 'chat:' .. ARGV[2] .. ':call')
+if existing and redis.call('HGET', 'call:' .. existing, 'status') ~= 'ended' then
+  return {'existing', existing}
+end
+local call = 'call:' .. ARGV[1]
+redis.call('HSET', call, 'id', ARGV[1], 'chatId', ARGV[2], 'chatType', ARGV[3], 'type', ARGV[4], 'initiatorId', ARGV[5],
+  'status', 'ringing', 'createdAt', ARGV[6], 'answeredAt', '', 'endedAt', '', 'endReason', '', 'members', ARGV[9])
+for i = 10, #ARGV do redis.call('SADD', call .. ':invited', ARGV[i]) end
+redis.call('SET', 'chat:' .. ARGV[2] .. ':call', ARGV[1], 'EXAT', ARGV[7])
+redis.call('EXPIREAT', call, ARGV[7])
+if #ARGV >= 10 then redis.call('EXPIREAT', call .. ':invited', ARGV[7]) end
+redis.call('ZADD', 'calls:ringing', ARGV[8], ARGV[1])
+redis.call('SADD', 'calls:live', ARGV[1])
+return {'created', ARGV[1]}`;
+
+// Shared by the scripts that can end a call: marks it ended once and clears every index.
+const END_BODY = `
+local function finish(id, reason, now)
+  local call = 'call:' .. id
+  local status = redis.call('HGET', call, 'status')
+  if not status or status == 'ended' then return false end
+  redis.call('HSET', call, 'status', 'ended', 'endedAt', now, 'endReason', reason)
+  local chatKey = 'chat:' .. redis.call('HGET', call, 'chatId') .. ':call'
+  if redis.call('GET', chatKey) == id then redis.call('DEL', chatKey) end
+  for _, user in ipairs(redis.call('SMEMBERS', call .. ':participants')) do
+    if redis.call('GET', 'user:' .. user .. ':call') == id then redis.call('DEL', 'user:' .. user .. ':call') end
+  end
+  redis.call('DEL', call .. ':participants', call .. ':invited')
+  redis.call('ZREM', 'calls:ringing', id)
+  redis.call('ZREM', 'calls:grace', id)
+  redis.call('SREM', 'calls:live', id)
+  return true
+end
+`;
+
+// ARGV: id, userId, nowMs, ttlSeconds. Returns {outcome, previousStatus}; outcome: joined | ended | gone.
+export const JOIN = `${END_BODY}
+local call = 'call:' .. ARGV[1]
+local status = redis.call('HGET', call, 'status')
+if not status then return {'gone', ''} end
+if status == 'ended' then return {'ended', status} end
+local expireAt = math.floor(tonumber(redis.call('HGET', call, 'createdAt')) / 1000) + tonumber(ARGV[4])
+if status == 'ringing' and ARGV[2] ~= redis.call('HGET', call, 'initiatorId') then
+  redis.call('HSET', call, 'status', 'active', 'answeredAt', ARGV[3])
+  if redis.call('HGET', call, 'chatType') == 'personal' then
+    redis.call('ZREM', 'calls:ringing', ARGV[1])
+    redis.call('DEL', call .. ':invited')
+  end
+end
+redis.call('SADD', call .. ':participants', ARGV[2])
+redis.call('SREM', call .. ':invited', ARGV[2])
+redis.call('SADD', call .. ':joined', ARGV[2])
+redis.call('ZREM', 'calls:grace', ARGV[1])
+redis.call('SET', 'user:' .. ARGV[2] .. ':call', ARGV[1], 'EXAT', expireAt)
+redis.call('EXPIREAT', call .. ':participants', expireAt)
+redis.call('EXPIREAT', call .. ':joined', expireAt)
+return {'joined', status}`;
+
+// ARGV: id, userId, nowMs. A personal call still ringing ends as declined; in a group only the ringing stops.
+export const DECLINE = `${END_BODY}
+local call = 'call:' .. ARGV[1]
+local status = redis.call('HGET', call, 'status')
+if not status then return {'gone'} end
+if status == 'ended' then return {'ended'} end
+if redis.call('SREM', call .. ':invited', ARGV[2]) == 0 then return {'not-invited'} end
+if redis.call('HGET', call, 'chatType') == 'personal' and status == 'ringing' then
+  finish(ARGV[1], 'declined', ARGV[3])
+  return {'ended'}
+end
+return {'declined'}`;
+
+// ARGV: id, userId, nowMs, graceDeadlineMs. A personal call ends with either side leaving (hang-up;
+// a caller giving up before an answer is a missed call); a group call starts its empty grace period.
+export const LEAVE = `${END_BODY}
+local call = 'call:' .. ARGV[1]
+local status = redis.call('HGET', call, 'status')
+if not status then return {'gone'} end
+if status == 'ended' then return {'ended'} end
+if redis.call('SREM', call .. ':participants', ARGV[2]) == 0 then return {'not-in-call'} end
+if redis.call('GET', 'user:' .. ARGV[2] .. ':call') == ARGV[1] then redis.call('DEL', 'user:' .. ARGV[2] .. ':call') end
+if redis.call('HGET', call, 'chatType') == 'personal' then
+  finish(ARGV[1], status == 'ringing' and 'missed' or 'hangup', ARGV[3])
+  return {'ended'}
+end
+if redis.call('SCARD', call .. ':participants') == 0 then redis.call('ZADD', 'calls:grace', ARGV[4], ARGV[1]) end
+return {'left'}`;
+
+// ARGV: id, reason, nowMs. Returns 1 if this call ended it, 0 if it had ended already.
+export const END = `${END_BODY}
+if finish(ARGV[1], ARGV[2], ARGV[3]) then return 1 end
+return 0`;
+
+// ARGV: nowMs. Ends personal calls nobody answered in time (missed); stops ringing in groups; ends
+// group calls that stayed empty through their grace period. Returns the ids it ended.
+export const SWEEP = `${END_BODY}
+local ended = {}
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', 'calls:ringing', 0, ARGV[1])) do
+  local call = 'call:' .. id
+  redis.call('ZREM', 'calls:ringing', id)
+  if redis.call('HGET', call, 'chatType') == 'personal' then
+    if redis.call('HGET', call, 'status') == 'ringing' and finish(id, 'missed', ARGV[1]) then table.insert(ended, id) end
+  else
+    redis.call('DEL', call .. ':invited')
+  end
+end
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', 'calls:grace', 0, ARGV[1])) do
+  redis.call('ZREM', 'calls:grace', id)
+  if redis.call('SCARD', 'call:' .. id .. ':participants') == 0 and finish(id, 'empty', ARGV[1]) then table.insert(ended, id) end
+end
+return ended`;

@@ -1,0 +1,148 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis, type RedisServer } from '@messenger/kit/servers';
+import { CallSessionRepository, SESSION_TTL_SECONDS, type NewCall } from './call-session.repository.js';
+
+const CALLER = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+const CALLEE = 'bbbbbbbbbbbbbbbbbbbbbbbb';
+let n = 0;
+const newCall = (over: Partial<NewCall> = {}): NewCall => ({
+  id: `c_test${String(++n).padStart(12, '0')}`,
+  chatId: (n + 1_000).toString(16).padStart(24, '0'),
+  chatType: 'personal',
+  type: 'video',
+  initiatorId: CALLER,
+  members: [CALLER, CALLEE],
+  invited: [CALLEE],
+  ringDeadlineMs: Date.now() + 60_000,
+  ...over,
+});
+
+describe('call sessions in Redis', () => {
+  let server: RedisServer;
+  let redis: Redis;
+  let sessions: CallSessionRepository;
+
+  beforeAll(async () => {
+    server = await startRedis({ dataDir: mkdtempSync(join(tmpdir(), 'sessions-')) });
+    redis = new Redis(server.url);
+    sessions = new CallSessionRepository(redis);
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await server?.stop();
+  });
+
+  it('keeps one live call per chat, even when two start at once', async () => {
+    const a = newCall();
+    const b = { ...newCall(), chatId: a.chatId };
+    const [first, second] = await Promise.all([sessions.start(a), sessions.start(b)]);
+    expect([first.created, second.created].sort()).toEqual([false, true]);
+    expect(first.id).toBe(second.id);
+  });
+
+  it('expires every key of a call 12 hours after it started', async () => {
+    const call = newCall();
+    await sessions.start(call);
+    await sessions.join(call.id, CALLER);
+    await sessions.join(call.id, CALLEE);
+    const keys = [
+      `call:${call.id}`,
+      `call:${call.id}:participants`,
+      `call:${call.id}:joined`,
+      `chat:${call.chatId}:call`,
+      `user:${CALLER}:call`,
+      `user:${CALLEE}:call`,
+    ];
+    for (const key of keys) {
+      const ttl = await redis.ttl(key);
+      expect(ttl, key).toBeGreaterThan(SESSION_TTL_SECONDS - 60);
+      expect(ttl, key).toBeLessThanOrEqual(SESSION_TTL_SECONDS);
+    }
+    await sessions.end(call.id, 'hangup');
+  });
+
+  it('ends an unanswered personal call as missed at the ring deadline, and only then', async () => {
+    const call = newCall({ ringDeadlineMs: Date.now() + 1_000 });
+    await sessions.start(call);
+    await sessions.join(call.id, CALLER);
+    expect(await sessions.sweep(Date.now())).not.toContain(call.id);
+    expect(await sessions.sweep(Date.now() + 2_000)).toContain(call.id);
+    expect(await sessions.get(call.id)).toMatchObject({ status: 'ended', endReason: 'missed' });
+    expect(await sessions.currentCallOf(CALLER)).toBeNull();
+  });
+
+  /**
+   * Property: whatever order accept, decline, hang-up by either side and the ring timeout arrive in,
+   * concurrently, the call ends up in exactly one consistent state.
+   */
+  it('always ends in one consistent state under random interleavings', async () => {
+    type Step = 'accept' | 'decline' | 'callerLeaves' | 'calleeLeaves' | 'timeout';
+    const steps: Step[] = ['accept', 'decline', 'callerLeaves', 'calleeLeaves', 'timeout'];
+    const outcomes = new Set<string>();
+    for (let trial = 0; trial < 300; trial++) {
+      const call = newCall({ ringDeadlineMs: Date.now() - 1 });
+      await sessions.start(call);
+      await sessions.join(call.id, CALLER);
+      const picked = steps.filter(() => Math.random() < 0.6).sort(() => Math.random() - 0.5);
+      const run = (step: Step) => {
+        switch (step) {
+          case 'accept':
+            return sessions.join(call.id, CALLEE);
+          case 'decline':
+            return sessions.decline(call.id, CALLEE);
+          case 'callerLeaves':
+            return sessions.leave(call.id, CALLER, 0);
+          case 'calleeLeaves':
+            return sessions.leave(call.id, CALLEE, 0);
+          case 'timeout':
+            return sessions.sweep();
+        }
+      };
+      // Cut the steps into batches: one batch after another, the steps of a batch all at once.
+      const batches: Step[][] = [];
+      for (const step of picked) {
+        if (!batches.length || Math.random() < 0.5) batches.push([step]);
+        else batches[batches.length - 1]!.push(step);
+      }
+      for (const batch of batches) await Promise.all(batch.map(run));
+      outcomes.add(`${(await sessions.get(call.id))!.status}:${(await sessions.get(call.id))!.endReason}`);
+      const state = (await sessions.get(call.id))!;
+      const chatCall = await sessions.liveCallOfChat(call.chatId);
+      const callerCall = await sessions.currentCallOf(CALLER);
+      const calleeCall = await sessions.currentCallOf(CALLEE);
+      const ringing = await redis.zscore('calls:ringing', call.id);
+      const context = JSON.stringify({ picked, state });
+      if (state.status === 'ended') {
+        expect(state.endReason, context).toMatch(/^(missed|declined|hangup)$/);
+        expect(state.endedAt, context).not.toBeNull();
+        expect(
+          [chatCall, callerCall === call.id ? callerCall : null, calleeCall === call.id ? calleeCall : null, ringing],
+          context,
+        ).toEqual([null, null, null, null]);
+        expect(state.participants, context).toEqual([]);
+        // An accepted call can only end by a hang-up, and a hang-up needs an accepted call.
+        expect(state.answeredAt !== null, context).toBe(state.endReason === 'hangup');
+      } else {
+        expect(chatCall, context).toBe(call.id);
+        if (state.status === 'active') {
+          expect(state.answeredAt, context).not.toBeNull();
+          expect(state.participants, context).toContain(CALLEE);
+          expect(calleeCall, context).toBe(call.id);
+          expect(ringing, context).toBeNull();
+        } else {
+          expect(
+            picked.filter((s) => s !== 'calleeLeaves'),
+            context,
+          ).toEqual([]); // nothing decisive happened
+        }
+        await sessions.end(call.id, 'hangup');
+      }
+    }
+    // The trials reached every kind of ending, so the checks above were exercised on each.
+    expect([...outcomes].sort()).toEqual(expect.arrayContaining(['ended:declined', 'ended:hangup', 'ended:missed', 'active:null']));
+  });
+});

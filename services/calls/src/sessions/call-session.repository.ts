@@ -1,0 +1,127 @@
+import type { Redis } from 'ioredis';
+import type { Call, EndReason } from '@messenger/contracts';
+import { DECLINE, END, JOIN, LEAVE, START, SWEEP } from './call-scripts.js';
+
+export const SESSION_TTL_SECONDS = 12 * 3600;
+
+export interface NewCall {
+  id: string;
+  chatId: string;
+  chatType: Call['chatType'];
+  type: Call['type'];
+  initiatorId: string;
+  /** The chat's members when the call started: who hears about it. */
+  members: string[];
+  invited: string[];
+  ringDeadlineMs: number;
+}
+
+const iso = (ms: string | undefined) => (ms ? new Date(Number(ms)).toISOString() : null);
+
+/** Call sessions in Redis: every key expires 12 hours after the call starts, whatever happens to it. */
+export class CallSessionRepository {
+  constructor(private readonly redis: Redis) {}
+
+  async start(call: NewCall, now = Date.now()): Promise<{ created: boolean; id: string }> {
+    const expireAt = Math.floor(now / 1000) + SESSION_TTL_SECONDS;
+    const [outcome, id] = (await this.redis.eval(
+      START,
+      0,
+      call.id,
+      call.chatId,
+      call.chatType,
+      call.type,
+      call.initiatorId,
+      String(now),
+      String(expireAt),
+      String(call.ringDeadlineMs),
+      call.members.join(','),
+      ...call.invited,
+    )) as [string, string];
+    return { created: outcome === 'created', id };
+  }
+
+  async join(callId: string, userId: string, now = Date.now()): Promise<{ outcome: 'joined' | 'ended' | 'gone'; previous: string }> {
+    const [outcome, previous] = (await this.redis.eval(JOIN, 0, callId, userId, String(now), String(SESSION_TTL_SECONDS))) as [
+      string,
+      string,
+    ];
+    return { outcome: outcome as 'joined' | 'ended' | 'gone', previous };
+  }
+
+  async decline(callId: string, userId: string, now = Date.now()): Promise<'ended' | 'declined' | 'not-invited' | 'gone'> {
+    return ((await this.redis.eval(DECLINE, 0, callId, userId, String(now))) as string[])[0] as
+      'ended' | 'declined' | 'not-invited' | 'gone';
+  }
+
+  async leave(callId: string, userId: string, graceMs: number, now = Date.now()): Promise<'ended' | 'left' | 'not-in-call' | 'gone'> {
+    return ((await this.redis.eval(LEAVE, 0, callId, userId, String(now), String(now + graceMs))) as string[])[0] as
+      'ended' | 'left' | 'not-in-call' | 'gone';
+  }
+
+  /** True if this call ended it; false if it had ended already. */
+  async end(callId: string, reason: EndReason, now = Date.now()): Promise<boolean> {
+    return (await this.redis.eval(END, 0, callId, reason, String(now))) === 1;
+  }
+
+  async sweep(now = Date.now()): Promise<string[]> {
+    return (await this.redis.eval(SWEEP, 0, String(now))) as string[];
+  }
+
+  async get(callId: string): Promise<Call | null> {
+    const [fields, participants, invited] = (await this.redis
+      .multi()
+      .hgetall(`call:${callId}`)
+      .smembers(`call:${callId}:participants`)
+      .smembers(`call:${callId}:invited`)
+      .exec())!.map(([, value]) => value) as [Record<string, string>, string[], string[]];
+    if (!fields.id) return null;
+    return {
+      id: fields.id,
+      chatId: fields.chatId!,
+      chatType: fields.chatType as Call['chatType'],
+      type: fields.type as Call['type'],
+      status: fields.status as Call['status'],
+      initiatorId: fields.initiatorId!,
+      participants: participants.sort(),
+      invited: invited.sort(),
+      createdAt: iso(fields.createdAt)!,
+      answeredAt: iso(fields.answeredAt),
+      endedAt: iso(fields.endedAt),
+      endReason: (fields.endReason || null) as Call['endReason'],
+    };
+  }
+
+  /** Everyone who should hear about the call: the chat's members when it started. */
+  async audience(callId: string): Promise<string[]> {
+    return ((await this.redis.hget(`call:${callId}`, 'members')) ?? '').split(',').filter(Boolean);
+  }
+
+  async everJoined(callId: string): Promise<string[]> {
+    return this.redis.smembers(`call:${callId}:joined`);
+  }
+
+  liveCallOfChat(chatId: string): Promise<string | null> {
+    return this.redis.get(`chat:${chatId}:call`);
+  }
+
+  currentCallOf(userId: string): Promise<string | null> {
+    return this.redis.get(`user:${userId}:call`);
+  }
+
+  liveCallIds(): Promise<string[]> {
+    return this.redis.smembers('calls:live');
+  }
+
+  /** Counts starts per user per minute across replicas; returns seconds to wait, or 0 if allowed. */
+  async throttleStart(userId: string, perMinute: number, now = Date.now()): Promise<number> {
+    const window = Math.floor(now / 60_000);
+    const key = `calls:starts:${userId}:${window}`;
+    const [[, count]] = (await this.redis.multi().incr(key).expire(key, 61).exec()) as [[null, number], unknown];
+    return count > perMinute ? Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000)) : 0;
+  }
+
+  async ttlOf(key: string): Promise<number> {
+    return this.redis.ttl(key);
+  }
+}
