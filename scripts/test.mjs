@@ -24,6 +24,8 @@ const run = (command, args, { capture = false } = {}) => {
 ensureTools(root);
 if (run('npm', ['run', 'lint']).status !== 0) process.exit(1);
 if (run('npm', ['run', 'build']).status !== 0) process.exit(1);
+// Vitest does not type-check, and the build leaves tests out: check them here.
+if (run('npx', ['tsc', '-p', 'tsconfig.tests.json']).status !== 0) process.exit(1);
 
 const report = join(mkdtempSync(join(tmpdir(), 'vitest-')), 'report.json');
 const node = run('npx', [

@@ -42,7 +42,11 @@ describe('gateway edge', () => {
     base = stack.gatewayUrl();
     observer = await connect({ servers: stack.env.NATS_URL! });
     forwarded = [];
-    sub = observer.subscribe('users.>', { callback: (_e, msg) => forwarded.push(msg.subject) });
+    sub = observer.subscribe('users.>', {
+      callback: (_e, msg) => {
+        forwarded.push(msg.subject);
+      },
+    });
     await observer.flush();
   });
 
