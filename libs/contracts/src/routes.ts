@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, type RouteContract } from './route.js';
 import { SUBJECT } from './subjects.js';
-import { ActiveCalls, Call, CallIdParams, CallWithJoin, StartCallBody } from './schemas/calls.js';
+import { ActiveCalls, Call, CallHistory, CallHistoryQuery, CallIdParams, CallWithJoin, StartCallBody } from './schemas/calls.js';
 import {
   AddMembersBody,
   Chat,
@@ -377,6 +377,17 @@ export const ROUTES = [
     auth: 'required',
     params: CallIdParams,
     response: Call,
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/api/chats/:chatId/calls',
+    subject: SUBJECT.calls.history,
+    summary: "The chat's call log, newest first",
+    tag: 'calls',
+    auth: 'required',
+    params: ChatIdParams,
+    query: CallHistoryQuery,
+    response: CallHistory,
   }),
 ] as const satisfies readonly RouteContract[];
 

@@ -50,6 +50,7 @@ export const SUBJECT = {
     leave: 'calls.calls.leave',
     end: 'calls.calls.end',
     active: 'calls.calls.active',
+    history: 'calls.log.history',
   },
 } as const;
 

@@ -16,3 +16,4 @@ export * from './stores/redis.js';
 export * from './nats/events.js';
 export * from './media/avatar-image.js';
 export * from './media/avatar-store.js';
+export * from './nats/consumer.js';

@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { BaseConfig, connectMongo, connectRedis, type ServiceRuntime } from '@messenger/kit';
+import { STREAMS } from '@messenger/contracts';
+import { BaseConfig, connectMongo, connectRedis, ensureStream, EventPublisher, type ServiceRuntime } from '@messenger/kit';
+import { CallLogRepository } from './log/call-log.repository.js';
 import { z } from 'zod';
 import { CallsController } from './calls/calls.controller.js';
 import { CallsService } from './calls/calls.service.js';
@@ -33,7 +35,9 @@ export type CallsConfig = z.infer<typeof CallsConfig>;
 export class CallsModule {
   static async create(runtime: ServiceRuntime<CallsConfig & BaseConfig>): Promise<DynamicModule> {
     const { config, logger, nats } = runtime;
-    await connectMongo(runtime, config.MONGO_URL, config.MONGO_DB);
+    const db = await connectMongo(runtime, config.MONGO_URL, config.MONGO_DB);
+    const log = new CallLogRepository(db);
+    await Promise.all([log.init(), ensureStream(nats, STREAMS.calls)]);
     const redis = await connectRedis(runtime, config.REDIS_URL);
     const rooms = new LiveKitRooms(
       {
@@ -46,11 +50,20 @@ export class CallsModule {
       },
       logger,
     );
-    const calls = new CallsService(new CallSessionRepository(redis), rooms, new Directory(nats), nats, logger, {
-      ringTimeoutMs: config.RING_TIMEOUT_MS,
-      startsPerMinute: config.CALL_STARTS_PER_MINUTE,
-      emptyGraceMs: config.CALL_EMPTY_GRACE_MS,
-    });
+    const calls = new CallsService(
+      new CallSessionRepository(redis),
+      rooms,
+      new Directory(nats),
+      nats,
+      logger,
+      {
+        ringTimeoutMs: config.RING_TIMEOUT_MS,
+        startsPerMinute: config.CALL_STARTS_PER_MINUTE,
+        emptyGraceMs: config.CALL_EMPTY_GRACE_MS,
+      },
+      log,
+      new EventPublisher(nats),
+    );
     // Every replica sweeps: the Lua sweep is atomic, and only the replica whose run ended a call announces it.
     const sweeper = setInterval(() => {
       calls.sweep().catch((error: unknown) => logger.warn({ err: error }, 'call sweep failed'));

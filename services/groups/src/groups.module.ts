@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { STREAMS } from '@messenger/contracts';
-import { AvatarStore, BaseConfig, connectMongo, ensureStream, EventPublisher, type ServiceRuntime } from '@messenger/kit';
+import { EVENT, STREAMS } from '@messenger/contracts';
+import { AvatarStore, BaseConfig, connectMongo, consumeEvents, ensureStream, EventPublisher, type ServiceRuntime } from '@messenger/kit';
+import { CallFacts } from './calls/call-facts.js';
 import { AvatarUrlSigner } from './chats/avatar-url.js';
 import { ChatAvatarsController } from './chats/chat-avatars.controller.js';
 import { ChatAvatarsService } from './chats/chat-avatars.service.js';
@@ -46,6 +47,16 @@ export class GroupsModule {
     const members = new MembersService(chats, chatsService, messaging, users, pushes, (chat, userIds) =>
       events.memberRemoved(chat, userIds),
     );
+    // The CALLS stream belongs to the calls service; it is created here too so this consumer can start first.
+    await ensureStream(nats, STREAMS.calls);
+    const facts = new CallFacts(chats, chatsService, messaging);
+    const consumer = await consumeEvents(nats, logger, {
+      stream: STREAMS.calls.name,
+      durable: 'groups-call-facts',
+      subjects: [EVENT.callStarted, EVENT.callEnded],
+      handle: (subject, payload) => facts.handle(subject, payload),
+    });
+    runtime.onShutdown(() => consumer.stop());
     return {
       module: GroupsModule,
       controllers: [ChatsController, ChatAvatarsController, MembersController, MessagesController, InternalController],

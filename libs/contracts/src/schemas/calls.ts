@@ -29,3 +29,19 @@ export const CallWithJoin = z.object({ call: Call, join: JoinGrant });
 export const StartCallBody = z.strictObject({ chatId: Id, type: CallType });
 export const CallIdParams = z.strictObject({ callId: z.string().regex(/^c_[A-Za-z0-9_-]{16,40}$/, 'not a call id') });
 export const ActiveCalls = z.object({ items: z.array(Call) });
+
+export const CallLogEntry = z.object({
+  id: z.string(),
+  chatId: Id,
+  type: CallType,
+  initiatorId: Id,
+  participants: z.array(z.object({ userId: Id, joinedAt: IsoDate, leftAt: IsoDate.nullable() })),
+  startedAt: IsoDate,
+  answeredAt: IsoDate.nullable(),
+  endedAt: IsoDate,
+  durationSeconds: z.number().int(),
+  endReason: EndReason,
+});
+export type CallLogEntry = z.infer<typeof CallLogEntry>;
+export const CallHistory = z.object({ items: z.array(CallLogEntry), nextCursor: z.string().nullable() });
+export const CallHistoryQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(30) });

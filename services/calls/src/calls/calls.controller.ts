@@ -1,7 +1,9 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { z } from 'zod';
-import { CallIdParams, StartCallBody, SUBJECT } from '@messenger/contracts';
+import { CallHistoryQuery, CallIdParams, ChatIdParams, StartCallBody, SUBJECT } from '@messenger/contracts';
+
+const HistoryRequest = ChatIdParams.extend(CallHistoryQuery.shape);
 import { AuthCaller, ZodPipe, type Caller } from '@messenger/kit';
 import { CallsService } from './calls.service.js';
 
@@ -37,5 +39,10 @@ export class CallsController {
   @MessagePattern(SUBJECT.calls.active)
   active(@AuthCaller() caller: Caller) {
     return this.calls.active(caller.userId);
+  }
+
+  @MessagePattern(SUBJECT.calls.history)
+  history(@AuthCaller() caller: Caller, @Payload(new ZodPipe(HistoryRequest)) request: z.infer<typeof HistoryRequest>) {
+    return this.calls.history(caller.userId, request.chatId, request.limit);
   }
 }

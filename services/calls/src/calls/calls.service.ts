@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { pushSubject, type Call, type EndReason, type Membership, type ServerFrame, type ServerFrameType } from '@messenger/contracts';
-import { ServiceError, type Logger } from '@messenger/kit';
+import {
+  EVENT,
+  pushSubject,
+  type Call,
+  type EndReason,
+  type Membership,
+  type ServerFrame,
+  type ServerFrameType,
+} from '@messenger/contracts';
+import { ServiceError, type EventPublisher, type Logger } from '@messenger/kit';
+import { callLogEntry } from '../log/call-log-entry.js';
+import type { CallLogRepository } from '../log/call-log.repository.js';
 import { callGrant, startsMuted } from '../livekit/call-grants.js';
 import type { LiveKitRooms } from '../livekit/livekit-rooms.js';
 import type { CallSessionRepository } from '../sessions/call-session.repository.js';
@@ -29,6 +39,8 @@ export class CallsService {
     private readonly nats: NatsConnection,
     private readonly logger: Logger,
     private readonly rules: CallRules,
+    private readonly log: CallLogRepository,
+    private readonly events: EventPublisher,
   ) {}
 
   async start(userId: string, chatId: string, type: Call['type']) {
@@ -62,6 +74,8 @@ export class CallsService {
     if (!started.created) return this.join(userId, started.id, membership); // another start won the race
     await this.rooms.create(id);
     this.logger.info({ callId: id, chatId, type, initiatorId: userId, event: 'call.started' }, 'call started');
+    const fresh = (await this.sessions.get(id))!;
+    await this.announce(() => this.events.publish(EVENT.callStarted, { call: fresh }, `started:${id}`), id);
 
     const callee = membership.chatType === 'personal' ? others[0] : undefined;
     const calleeBusyWith = callee ? await this.sessions.currentCallOf(callee) : null;
@@ -86,6 +100,7 @@ export class CallsService {
     if (call.status === 'ended') throw new ServiceError('CONFLICT', 'the call has ended', { endReason: call.endReason });
     const result = await this.sessions.join(callId, userId);
     if (result.outcome !== 'joined') throw new ServiceError('CONFLICT', 'the call has ended');
+    await this.sessions.note(callId, 'join', userId);
     const updated = (await this.sessions.get(callId))!;
     if (result.previous === 'ringing' && userId !== call.initiatorId && call.chatType === 'personal') {
       this.push([userId], 'call.answered-elsewhere', { callId });
@@ -106,6 +121,7 @@ export class CallsService {
   async leave(userId: string, callId: string): Promise<Call> {
     const call = await this.visible(userId, callId);
     const outcome = await this.sessions.leave(callId, userId, this.rules.emptyGraceMs);
+    if (outcome === 'ended' || outcome === 'left') await this.sessions.note(callId, 'leave', userId);
     this.logger.info({ callId, userId, outcome, event: 'call.left' }, 'left call');
     if (outcome === 'ended') await this.announceEnd(callId);
     else if (outcome === 'left') {
@@ -146,8 +162,32 @@ export class CallsService {
     const call = await this.sessions.get(callId);
     if (!call) return;
     await this.rooms.delete(callId);
-    this.logger.info({ callId, chatId: call.chatId, endReason: call.endReason, event: 'call.ended' }, 'call ended');
+    const entry = callLogEntry(call, await this.sessions.timeline(callId));
+    await this.log.record(entry);
+    this.logger.info(
+      { callId, chatId: call.chatId, endReason: call.endReason, durationSeconds: entry.durationSeconds, event: 'call.ended' },
+      'call ended',
+    );
     this.push(await this.sessions.audience(callId), 'call.ended', call);
+    await this.announce(
+      () => this.events.publish(EVENT.callEnded, { call, durationSeconds: entry.durationSeconds }, `ended:${callId}`),
+      callId,
+    );
+  }
+
+  /** The chat's call log, for members only. */
+  async history(userId: string, chatId: string, limit: number) {
+    await this.directory.membership(chatId, userId);
+    return { items: await this.log.forChat(chatId, limit), nextCursor: null };
+  }
+
+  /** A fact the groups service turns into a chat line; a failed publish is logged, the call goes on. */
+  private async announce(publish: () => Promise<void>, callId: string): Promise<void> {
+    try {
+      await publish();
+    } catch (error) {
+      this.logger.error({ err: error, callId }, 'call event not published');
+    }
   }
 
   /** Calls are visible to the members of their chat only; anyone else gets 404. */

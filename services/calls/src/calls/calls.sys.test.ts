@@ -158,6 +158,49 @@ describe('calls through the gateway, with LiveKit and Redis', () => {
     await boris.api.call('POST', `/api/calls/${call.id}/end`);
   });
 
+  it('logs every call and writes it into the chat, with the live-call mark while it lasts', async () => {
+    const { clara, eve } = p;
+    const chatId = await personal(clara, eve);
+    const { call } = (await clara.api.call<StartBody>('POST', '/api/calls', { chatId, type: 'video' })).body;
+    const liveMark = async () => (await eve.api.call<{ liveCallId: string | null }>('GET', `/api/chats/${chatId}`)).body.liveCallId;
+    const until = async <T>(read: () => Promise<T>, ok: (v: T) => boolean) => {
+      const deadline = Date.now() + 5_000;
+      let value = await read();
+      while (!ok(value) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        value = await read();
+      }
+      return value;
+    };
+    expect(await until(liveMark, (v) => v === call.id)).toBe(call.id);
+    await eve.api.call('POST', `/api/calls/${call.id}/join`);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await eve.api.call('POST', `/api/calls/${call.id}/leave`);
+    expect(await until(liveMark, (v) => v === null)).toBeNull();
+
+    type Line = {
+      kind: string;
+      system: { kind: string; details: { callId: string; durationSeconds: number; endReason: string; type: string } } | null;
+    };
+    const lines = await until(
+      async () => (await eve.api.call<{ items: Line[] }>('GET', `/api/chats/${chatId}/messages?limit=5`)).body.items,
+      (items) => items.some((m) => m.system?.kind === 'call.ended'),
+    );
+    const line = lines.find((m) => m.system?.kind === 'call.ended')!;
+    expect(line.system!.details).toMatchObject({ callId: call.id, type: 'video', endReason: 'hangup' });
+    expect(line.system!.details.durationSeconds).toBeGreaterThanOrEqual(1);
+
+    const log = (
+      await clara.api.call<{ items: { id: string; endReason: string; participants: { userId: string }[] }[] }>(
+        'GET',
+        `/api/chats/${chatId}/calls`,
+      )
+    ).body.items;
+    expect(log[0]).toMatchObject({ id: call.id, endReason: 'hangup' });
+    expect(log[0]!.participants.map((x) => x.userId).sort()).toEqual([clara.id, eve.id].sort());
+    expect((await p.dima.api.call('GET', `/api/chats/${chatId}/calls`)).status).toBe(404);
+  });
+
   it('limits starts to 3 a minute per user across both replicas, with Retry-After', async () => {
     const { dima, eve } = p;
     const chatId = await personal(dima, eve);

@@ -92,6 +92,20 @@ export class CallSessionRepository {
     };
   }
 
+  /** Appends to the call's timeline (who joined and left when), kept as long as the call's keys. */
+  async note(callId: string, kind: 'join' | 'leave', userId: string, at = Date.now()): Promise<void> {
+    const key = `call:${callId}:timeline`;
+    const ttl = await this.redis.ttl(`call:${callId}`);
+    await this.redis.multi().rpush(key, `${kind}:${userId}:${at}`).expire(key, Math.max(ttl, 60)).exec();
+  }
+
+  async timeline(callId: string): Promise<{ kind: 'join' | 'leave'; userId: string; at: number }[]> {
+    return (await this.redis.lrange(`call:${callId}:timeline`, 0, -1)).map((entry) => {
+      const [kind, userId, at] = entry.split(':');
+      return { kind: kind as 'join' | 'leave', userId: userId!, at: Number(at) };
+    });
+  }
+
   /** Everyone who should hear about the call: the chat's members when it started. */
   async audience(callId: string): Promise<string[]> {
     return ((await this.redis.hget(`call:${callId}`, 'members')) ?? '').split(',').filter(Boolean);

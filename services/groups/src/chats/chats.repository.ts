@@ -93,6 +93,16 @@ export class ChatsRepository {
       .exec();
   }
 
+  /** Marks the chat's live call; clearing only clears that call, so a late "ended" cannot hide a newer one. */
+  setLiveCall(chatId: string, callId: string | null, previous?: string): Promise<ChatDoc | null> {
+    if (!Types.ObjectId.isValid(chatId)) return Promise.resolve(null);
+    const filter = previous === undefined ? { _id: chatId } : { _id: chatId, liveCallId: previous };
+    return this.chats
+      .findOneAndUpdate(filter, { $set: { liveCallId: callId } }, { new: true })
+      .lean<ChatDoc>()
+      .exec();
+  }
+
   setAvatarVersion(chatId: Types.ObjectId, version: number): Promise<ChatDoc | null> {
     return this.chats
       .findOneAndUpdate({ _id: chatId }, { $set: { avatarVersion: version } }, { new: true })

@@ -59,8 +59,8 @@ export class MessagesService {
   }
 
   /** A system line in the chat ("Анна added Борис"), shown apart from people's messages. */
-  async appendSystem(chat: ChatDoc, event: SystemEventDoc, text: string): Promise<Message> {
-    return (await this.store(chat, { senderId: null, kind: 'system', text, system: event, clientId: null, dedupeKey: undefined })).message;
+  async appendSystem(chat: ChatDoc, event: SystemEventDoc, text: string, dedupeKey?: string): Promise<Message> {
+    return (await this.store(chat, { senderId: null, kind: 'system', text, system: event, clientId: null, dedupeKey })).message;
   }
 
   async history(userId: string, chatId: string, query: { before?: number; after?: number; limit: number }) {

@@ -1,0 +1,44 @@
+import { EVENT, type EventPayload } from '@messenger/contracts';
+import type { ChatsRepository } from '../chats/chats.repository.js';
+import type { ChatsService } from '../chats/chats.service.js';
+import type { MessagesService } from '../messages/messages.service.js';
+
+type CallFact = typeof EVENT.callStarted | typeof EVENT.callEnded;
+
+/**
+ * Turns the calls service's facts into the chat: the live-call mark on the chat list, and one line
+ * per call ("Video call · 12:34", "Missed call"), which clients render from `system.details`.
+ * JetStream may deliver a fact twice; the line's dedupe key makes the second one a no-op.
+ */
+export class CallFacts {
+  constructor(
+    private readonly chats: ChatsRepository,
+    private readonly chatsService: ChatsService,
+    private readonly messaging: MessagesService,
+  ) {}
+
+  async handle(subject: CallFact, payload: EventPayload<CallFact>): Promise<void> {
+    const { call } = payload;
+    if (subject === EVENT.callStarted) {
+      const chat = await this.chats.setLiveCall(call.chatId, call.id);
+      if (chat) await this.chatsService.pushView(chat, 'chat.updated');
+      return;
+    }
+    const { durationSeconds } = payload as EventPayload<typeof EVENT.callEnded>;
+    const cleared = await this.chats.setLiveCall(call.chatId, null, call.id);
+    const chat = cleared ?? (await this.chats.findById(call.chatId));
+    if (!chat) return; // the chat was deleted meanwhile
+    await this.messaging.appendSystem(
+      chat,
+      {
+        kind: 'call.ended',
+        actorId: call.initiatorId,
+        targetIds: [],
+        details: { callId: call.id, type: call.type, durationSeconds, endReason: call.endReason },
+      },
+      '',
+      `call:${call.id}`,
+    );
+    if (cleared) await this.chatsService.pushView((await this.chats.findById(call.chatId)) ?? cleared, 'chat.updated');
+  }
+}
