@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { STREAMS } from '@messenger/contracts';
-import { BaseConfig, connectMongo, connectRedis, ensureStream, EventPublisher, type ServiceRuntime } from '@messenger/kit';
+import { EVENT, STREAMS } from '@messenger/contracts';
+import { BaseConfig, connectMongo, connectRedis, consumeEvents, ensureStream, EventPublisher, type ServiceRuntime } from '@messenger/kit';
+import { handleGroupFact } from './calls/group-facts.js';
 import { CallLogRepository } from './log/call-log.repository.js';
 import { z } from 'zod';
 import { CallsController } from './calls/calls.controller.js';
@@ -37,7 +38,7 @@ export class CallsModule {
     const { config, logger, nats } = runtime;
     const db = await connectMongo(runtime, config.MONGO_URL, config.MONGO_DB);
     const log = new CallLogRepository(db);
-    await Promise.all([log.init(), ensureStream(nats, STREAMS.calls)]);
+    await Promise.all([log.init(), ensureStream(nats, STREAMS.calls), ensureStream(nats, STREAMS.groups)]);
     const redis = await connectRedis(runtime, config.REDIS_URL);
     const rooms = new LiveKitRooms(
       {
@@ -69,6 +70,13 @@ export class CallsModule {
       calls.sweep().catch((error: unknown) => logger.warn({ err: error }, 'call sweep failed'));
     }, config.CALL_SWEEP_MS);
     runtime.onShutdown(() => clearInterval(sweeper));
+    const groupFacts = await consumeEvents(nats, logger, {
+      stream: STREAMS.groups.name,
+      durable: 'calls-group-facts',
+      subjects: [EVENT.memberRemoved, EVENT.chatDeleted, EVENT.callSettingsChanged],
+      handle: (subject, payload) => handleGroupFact(calls, subject, payload),
+    });
+    runtime.onShutdown(() => groupFacts.stop());
     return { module: CallsModule, controllers: [CallsController], providers: [{ provide: CallsService, useValue: calls }] };
   }
 }

@@ -143,6 +143,37 @@ export class CallsService {
     return (await this.sessions.get(callId)) ?? call;
   }
 
+  /** A member removed from the group leaves its live call at once, media included. */
+  async removedFromChat(chatId: string, userIds: string[]): Promise<void> {
+    const callId = await this.sessions.liveCallOfChat(chatId);
+    if (!callId) return;
+    for (const userId of userIds) {
+      const outcome = await this.sessions.leave(callId, userId, this.rules.emptyGraceMs);
+      await this.rooms.removeParticipant(callId, userId);
+      if (outcome === 'not-in-call' || outcome === 'gone') continue;
+      await this.sessions.note(callId, 'leave', userId);
+      this.logger.info({ callId, userId, event: 'call.removed' }, 'removed from call with the group');
+      if (outcome === 'ended') await this.announceEnd(callId);
+      else this.push([...(await this.sessions.audience(callId)), userId], 'call.updated', (await this.sessions.get(callId))!);
+    }
+  }
+
+  async chatDeleted(chatId: string): Promise<void> {
+    const callId = await this.sessions.liveCallOfChat(chatId);
+    if (callId) await this.finish(callId, 'chat-deleted');
+  }
+
+  /** New call settings reach everyone already in the call: LiveKit applies the new grants at once. */
+  async callSettingsChanged(chatId: string): Promise<void> {
+    const callId = await this.sessions.liveCallOfChat(chatId);
+    const call = callId ? await this.sessions.get(callId) : null;
+    if (!call) return;
+    for (const userId of call.participants) {
+      const membership = await this.directory.membership(chatId, userId).catch(() => null);
+      if (membership) await this.rooms.updatePermissions(call.id, userId, callGrant({ room: call.id, membership, callType: call.type }));
+    }
+  }
+
   /** Calls I am in or being rung for, so a reloaded page can rejoin. */
   async active(userId: string): Promise<{ items: Call[] }> {
     const calls = await Promise.all((await this.sessions.liveCallIds()).map((id) => this.sessions.get(id)));

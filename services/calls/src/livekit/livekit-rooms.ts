@@ -52,6 +52,21 @@ export class LiveKitRooms {
     }
   }
 
+  /** Applies a new grant to someone already in the room (a permission update replaces all of them). */
+  async updatePermissions(room: string, identity: string, grant: VideoGrant): Promise<void> {
+    try {
+      await this.rooms.updateParticipant(room, identity, undefined, {
+        canSubscribe: grant.canSubscribe ?? true,
+        canPublish: grant.canPublish ?? true,
+        canPublishData: grant.canPublishData ?? true,
+        canPublishSources: grant.canPublishSources ?? [],
+        canUpdateMetadata: false,
+      });
+    } catch (error) {
+      this.logger.debug({ err: error, room, identity }, 'participant not connected to media');
+    }
+  }
+
   async roomNames(): Promise<Set<string>> {
     return new Set((await this.rooms.listRooms()).map((room) => room.name));
   }

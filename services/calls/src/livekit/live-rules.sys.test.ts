@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { dispose, Room } from '@livekit/rtc-node';
+import { RoomServiceClient, TrackSource } from 'livekit-server-sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '@messenger/kit/stack';
+import { ApiClient, startTestStack } from '@messenger/kit/testing';
+
+type StartBody = { call: { id: string; participants: string[] }; join: { url: string; token: string } };
+
+describe('group decisions reach a live call', () => {
+  let stack: Stack;
+  let rooms: RoomServiceClient;
+  let owner: ApiClient;
+  let member: ApiClient;
+  let memberId: string;
+  let chatId: string;
+
+  beforeAll(async () => {
+    stack = await startTestStack('live-rules', { withLiveKit: true });
+    rooms = new RoomServiceClient(stack.env.LIVEKIT_URL!.replace('ws', 'http'), stack.env.LIVEKIT_API_KEY!, stack.env.LIVEKIT_API_SECRET!);
+    owner = new ApiClient(stack.gatewayUrl());
+    member = new ApiClient(stack.gatewayUrl());
+    await owner.register(`own_${randomBytes(3).toString('hex')}`, 'Owner');
+    memberId = (await member.register(`mem_${randomBytes(3).toString('hex')}`, 'Member')).id;
+  });
+  afterAll(async () => {
+    await dispose();
+    await stack?.stop();
+  });
+
+  const startWithMemberConnected = async () => {
+    chatId = (await owner.call<{ id: string }>('POST', '/api/chats', { type: 'group', name: 'Live', memberIds: [memberId] })).body.id;
+    const started = (await owner.call<StartBody>('POST', '/api/calls', { chatId, type: 'audio' })).body;
+    const joined = (await member.call<StartBody>('POST', `/api/calls/${started.call.id}/join`)).body;
+    const room = new Room();
+    await room.connect(joined.join.url, joined.join.token, { autoSubscribe: false, dynacast: false });
+    return { callId: started.call.id, room };
+  };
+  const memberInRoom = async (callId: string) => (await rooms.listParticipants(callId)).find((p) => p.identity === memberId);
+
+  it('changes a connected member’s permissions when the call settings change', async () => {
+    const { callId, room } = await startWithMemberConnected();
+    expect((await memberInRoom(callId))?.permission?.canPublishSources).toContain(TrackSource.MICROPHONE);
+    await owner.call('PATCH', `/api/chats/${chatId}`, { callSettings: { onlyAdminsCanSpeak: true } });
+    const deadline = Date.now() + 3_000;
+    while (Date.now() < deadline && (await memberInRoom(callId))?.permission?.canPublishSources.includes(TrackSource.MICROPHONE)) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await memberInRoom(callId))?.permission?.canPublishSources).not.toContain(TrackSource.MICROPHONE);
+    await room.disconnect();
+    await owner.call('POST', `/api/calls/${callId}/end`);
+  });
+
+  it('drops a member removed from the group from the call, media included, within 2 s', async () => {
+    const { callId, room } = await startWithMemberConnected();
+    expect(await memberInRoom(callId)).toBeDefined();
+    const removedAt = Date.now();
+    expect((await owner.call('DELETE', `/api/chats/${chatId}/members/${memberId}`)).status).toBe(204);
+    let stillThere = true;
+    while (Date.now() - removedAt < 2_000 && stillThere) {
+      stillThere = (await memberInRoom(callId)) !== undefined;
+      if (stillThere) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const elapsed = Date.now() - removedAt;
+    expect(stillThere).toBe(false);
+    expect(elapsed).toBeLessThan(2_000);
+    const active = (await owner.call<{ items: { id: string; participants: string[] }[] }>('GET', '/api/calls/active')).body.items.find(
+      (c) => c.id === callId,
+    );
+    expect(active?.participants).not.toContain(memberId);
+    console.log(`removed member left the room ${elapsed} ms after the removal`);
+    await room.disconnect();
+  });
+});
