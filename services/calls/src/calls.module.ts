@@ -8,6 +8,7 @@ import { CallsController } from './calls/calls.controller.js';
 import { CallsService } from './calls/calls.service.js';
 import { Directory } from './calls/groups-client.js';
 import { LiveKitRooms } from './livekit/livekit-rooms.js';
+import { LiveKitWebhooks } from './livekit/webhooks.js';
 import { CallSessionRepository } from './sessions/call-session.repository.js';
 
 export const CallsConfig = z.object({
@@ -29,6 +30,8 @@ export const CallsConfig = z.object({
   /** A group call left empty ends after this long, so a dropped connection can come back. */
   CALL_EMPTY_GRACE_MS: z.coerce.number().int().min(0).default(15_000),
   CALL_SWEEP_MS: z.coerce.number().int().min(100).default(1_000),
+  /** How often live sessions are checked against LiveKit's rooms (a lost webhook cannot leave a call live). */
+  CALL_RECONCILE_MS: z.coerce.number().int().min(100).default(30_000),
 });
 export type CallsConfig = z.infer<typeof CallsConfig>;
 
@@ -70,6 +73,12 @@ export class CallsModule {
       calls.sweep().catch((error: unknown) => logger.warn({ err: error }, 'call sweep failed'));
     }, config.CALL_SWEEP_MS);
     runtime.onShutdown(() => clearInterval(sweeper));
+    const reconciler = setInterval(() => {
+      calls
+        .reconcile(Math.max(config.CALL_RECONCILE_MS, 2_000))
+        .catch((error: unknown) => logger.warn({ err: error }, 'call reconciliation failed'));
+    }, config.CALL_RECONCILE_MS);
+    runtime.onShutdown(() => clearInterval(reconciler));
     const groupFacts = await consumeEvents(nats, logger, {
       stream: STREAMS.groups.name,
       durable: 'calls-group-facts',
@@ -77,6 +86,16 @@ export class CallsModule {
       handle: (subject, payload) => handleGroupFact(calls, subject, payload),
     });
     runtime.onShutdown(() => groupFacts.stop());
-    return { module: CallsModule, controllers: [CallsController], providers: [{ provide: CallsService, useValue: calls }] };
+    return {
+      module: CallsModule,
+      controllers: [CallsController],
+      providers: [
+        { provide: CallsService, useValue: calls },
+        {
+          provide: LiveKitWebhooks,
+          useValue: new LiveKitWebhooks(config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET, redis, calls, logger),
+        },
+      ],
+    };
   }
 }

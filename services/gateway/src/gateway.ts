@@ -12,6 +12,7 @@ import { Reply } from './http/reply.js';
 import { RouteTable } from './http/route-table.js';
 import { applySecurityHeaders } from './http/security-headers.js';
 import { StaticFiles } from './http/static-files.js';
+import { liveKitWebhookHandler } from './http/webhook-handler.js';
 import { loadUws } from './uws.js';
 import { PushHub } from './ws/push-hub.js';
 import { socketBehavior, type SocketData } from './ws/socket-handler.js';
@@ -83,6 +84,7 @@ export const startGateway = async (config: GatewayConfig, routes: readonly Route
     );
   });
   app.get('/api/docs', (res) => json(res, 200, openapi));
+  app.post('/webhooks/livekit', liveKitWebhookHandler({ nats, logger, timeoutMs: config.NATS_REQUEST_TIMEOUT_MS }));
 
   const api = apiHandler({
     config,

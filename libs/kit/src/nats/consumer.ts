@@ -17,7 +17,11 @@ export interface EventConsumerOptions<S extends EventSubject> {
  * Reads durable facts from JetStream: explicit ack after the handler succeeds, nak (redelivery with
  * a delay) when it throws, and a consume loop that restarts by itself (after a NATS restart, too).
  */
-export const consumeEvents = async <S extends EventSubject>(nc: NatsConnection, logger: Logger, options: EventConsumerOptions<S>): Promise<{ stop(): void }> => {
+export const consumeEvents = async <S extends EventSubject>(
+  nc: NatsConnection,
+  logger: Logger,
+  options: EventConsumerOptions<S>,
+): Promise<{ stop(): void }> => {
   const jsm = await jetstreamManager(nc);
   const config = {
     durable_name: options.durable,

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceName } from '@messenger/contracts';
 import {
+  freePort,
   startFerretDb,
   startLiveKit,
   startNats,
@@ -28,6 +29,8 @@ export interface StackOptions {
   /** Extra environment for every service and gateway (e.g. OTEL_EXPORTER_OTLP_ENDPOINT, LOG_LEVEL). */
   env?: NodeJS.ProcessEnv;
   withLiveKit?: boolean;
+  /** Send LiveKit's webhooks to the first gateway (default true); off to test what happens when they are lost. */
+  liveKitWebhooks?: boolean;
   webDist?: string;
   log?: (source: string, line: string) => void;
 }
@@ -73,8 +76,16 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     if (redis) started.push(redis);
     const mongo = external.MONGO_URL ? undefined : await startFerretDb({ dataDir: dir('ferretdb'), log: log('ferretdb') });
     if (mongo) started.push(mongo);
+    // Gateway ports are chosen first: LiveKit must know where to send its webhooks.
+    const gatewayCount = options.gateways ?? 1;
+    const gatewayPorts = await Promise.all(
+      Array.from({ length: gatewayCount }, (_, i) => (i === 0 && options.gatewayPort ? Promise.resolve(options.gatewayPort) : freePort())),
+    );
     const withLiveKit = options.withLiveKit ?? true;
-    const livekit = external.LIVEKIT_URL || !withLiveKit ? undefined : await startLiveKit({ dataDir: dir('livekit'), log: log('livekit') });
+    const webhookUrls =
+      options.liveKitWebhooks === false || !gatewayPorts.length ? [] : [`http://127.0.0.1:${gatewayPorts[0]}/webhooks/livekit`];
+    const livekit =
+      external.LIVEKIT_URL || !withLiveKit ? undefined : await startLiveKit({ dataDir: dir('livekit'), webhookUrls, log: log('livekit') });
     if (livekit) started.push(livekit);
 
     const env: NodeJS.ProcessEnv = {
@@ -114,7 +125,6 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     }
 
     const gateways: NodeProcess[] = [];
-    const gatewayCount = options.gateways ?? 1;
     for (let i = 0; i < gatewayCount; i++) {
       const gateway = await startNodeProcess({
         name: `gateway-${i + 1}`,
@@ -126,7 +136,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
           ...(options.webDist ? { WEB_DIST: options.webDist } : {}),
         },
         portVariable: 'PORT',
-        ...(i === 0 && options.gatewayPort ? { port: options.gatewayPort } : {}),
+        port: gatewayPorts[i]!,
         readyUrl: (port) => `http://127.0.0.1:${port}/readyz`,
         log: log(`gateway-${i + 1}`),
       });

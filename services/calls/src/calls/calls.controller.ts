@@ -1,15 +1,21 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { CallHistoryQuery, CallIdParams, ChatIdParams, StartCallBody, SUBJECT } from '@messenger/contracts';
 
 const HistoryRequest = ChatIdParams.extend(CallHistoryQuery.shape);
 import { AuthCaller, ZodPipe, type Caller } from '@messenger/kit';
 import { CallsService } from './calls.service.js';
+import { LiveKitWebhooks } from '../livekit/webhooks.js';
+
+const WebhookDelivery = z.strictObject({ body: z.string().max(256 * 1024), authorization: z.string().min(1).max(4096) });
 
 @Controller()
 export class CallsController {
-  constructor(@Inject(CallsService) private readonly calls: CallsService) {}
+  constructor(
+    @Inject(CallsService) private readonly calls: CallsService,
+    @Inject(LiveKitWebhooks) private readonly webhooks: LiveKitWebhooks,
+  ) {}
 
   @MessagePattern(SUBJECT.calls.start)
   start(@AuthCaller() caller: Caller, @Payload(new ZodPipe(StartCallBody)) body: z.infer<typeof StartCallBody>) {
@@ -44,5 +50,11 @@ export class CallsController {
   @MessagePattern(SUBJECT.calls.history)
   history(@AuthCaller() caller: Caller, @Payload(new ZodPipe(HistoryRequest)) request: z.infer<typeof HistoryRequest>) {
     return this.calls.history(caller.userId, request.chatId, request.limit);
+  }
+
+  /** From the gateway's /webhooks/livekit only; the signature inside is the authentication. */
+  @MessagePattern(SUBJECT.calls.webhook)
+  webhook(@Payload(new ZodPipe(WebhookDelivery)) delivery: z.infer<typeof WebhookDelivery>) {
+    return this.webhooks.receive(delivery.body, delivery.authorization);
   }
 }

@@ -180,6 +180,35 @@ export class CallsService {
     return { items: calls.filter((c): c is Call => !!c && (c.participants.includes(userId) || c.invited.includes(userId))) };
   }
 
+  /** LiveKit says the person's media is gone (tab closed, network lost past the departure timeout). */
+  async mediaLeft(callId: string, userId: string): Promise<void> {
+    const outcome = await this.sessions.leave(callId, userId, this.rules.emptyGraceMs);
+    if (outcome === 'not-in-call' || outcome === 'gone') return;
+    await this.sessions.note(callId, 'leave', userId);
+    if (outcome === 'ended') await this.announceEnd(callId);
+    else this.push(await this.sessions.audience(callId), 'call.updated', (await this.sessions.get(callId))!);
+  }
+
+  /**
+   * Compares live sessions with LiveKit's rooms and ends those whose room is gone, so a webhook
+   * that never arrived cannot leave a call live forever. Young calls are skipped: their room may
+   * not be listed yet.
+   */
+  async reconcile(minAgeMs: number): Promise<string[]> {
+    const live = await this.sessions.liveCallIds();
+    if (!live.length) return [];
+    const rooms = await this.rooms.roomNames();
+    const ended: string[] = [];
+    for (const id of live) {
+      const call = await this.sessions.get(id);
+      if (!call || rooms.has(id) || Date.now() - Date.parse(call.createdAt) < minAgeMs) continue;
+      await this.finish(id, 'room-gone');
+      ended.push(id);
+    }
+    if (ended.length) this.logger.warn({ callIds: ended }, 'ended calls whose LiveKit room was gone');
+    return ended;
+  }
+
   /** Ends what the clock ended: unanswered personal calls (missed) and group calls left empty. */
   async sweep(): Promise<void> {
     for (const id of await this.sessions.sweep()) await this.announceEnd(id);

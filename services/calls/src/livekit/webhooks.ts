@@ -1,0 +1,43 @@
+import { WebhookReceiver } from 'livekit-server-sdk';
+import type { Redis } from 'ioredis';
+import { ServiceError, type Logger } from '@messenger/kit';
+import type { CallsService } from '../calls/calls.service.js';
+
+const SEEN_SECONDS = 24 * 3600;
+
+/**
+ * LiveKit tells us who really connected to and left the media, and when a room closed. Each event
+ * is verified against the raw body, and handled once even if delivered twice or to two replicas
+ * (its id is claimed in Redis first).
+ */
+export class LiveKitWebhooks {
+  private readonly receiver: WebhookReceiver;
+
+  constructor(
+    apiKey: string,
+    apiSecret: string,
+    private readonly redis: Redis,
+    private readonly calls: CallsService,
+    private readonly logger: Logger,
+  ) {
+    this.receiver = new WebhookReceiver(apiKey, apiSecret);
+  }
+
+  async receive(body: string, authorization: string): Promise<{ handled: boolean }> {
+    let event;
+    try {
+      event = await this.receiver.receive(body, authorization);
+    } catch {
+      throw new ServiceError('UNAUTHENTICATED', 'webhook signature does not match');
+    }
+    const first = await this.redis.set(`webhook:${event.id}`, '1', 'EX', SEEN_SECONDS, 'NX');
+    if (first !== 'OK') return { handled: false };
+    const room = event.room?.name;
+    const identity = event.participant?.identity;
+    this.logger.info({ event: `livekit.${event.event}`, room, identity }, 'livekit webhook');
+    if (!room?.startsWith('c_')) return { handled: true };
+    if (event.event === 'participant_left' && identity) await this.calls.mediaLeft(room, identity);
+    if (event.event === 'room_finished') await this.calls.finish(room, 'room-gone');
+    return { handled: true };
+  }
+}
