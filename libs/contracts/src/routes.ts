@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { defineRoute, type RouteContract } from './route.js';
 import { SUBJECT } from './subjects.js';
-import { ActiveCalls, Call, CallHistory, CallHistoryQuery, CallIdParams, CallWithJoin, StartCallBody } from './schemas/calls.js';
+import {
+  ActiveCalls,
+  Call,
+  CallHistory,
+  CallHistoryQuery,
+  CallIdParams,
+  CallParticipantParams,
+  CallWithJoin,
+  StartCallBody,
+} from './schemas/calls.js';
 import {
   AddMembersBody,
   Chat,
@@ -376,6 +385,26 @@ export const ROUTES = [
     tag: 'calls',
     auth: 'required',
     params: CallIdParams,
+    response: Call,
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/api/calls/:callId/participants/:userId/mute',
+    subject: SUBJECT.calls.muteParticipant,
+    summary: "Mute a participant's microphone (owner or admins)",
+    tag: 'calls',
+    auth: 'required',
+    params: CallParticipantParams,
+    response: Call,
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/api/calls/:callId/participants/:userId',
+    subject: SUBJECT.calls.removeParticipant,
+    summary: 'Remove a participant from the call (owner or admins)',
+    tag: 'calls',
+    auth: 'required',
+    params: CallParticipantParams,
     response: Call,
   }),
   defineRoute({

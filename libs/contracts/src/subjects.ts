@@ -51,6 +51,8 @@ export const SUBJECT = {
     end: 'calls.calls.end',
     active: 'calls.calls.active',
     history: 'calls.log.history',
+    muteParticipant: 'calls.moderation.mute',
+    removeParticipant: 'calls.moderation.remove',
     /** LiveKit webhooks, forwarded raw by the gateway; the calls service verifies them. */
     webhook: 'calls.livekit.webhook',
   },

@@ -28,6 +28,7 @@ export const CallWithJoin = z.object({ call: Call, join: JoinGrant });
 
 export const StartCallBody = z.strictObject({ chatId: Id, type: CallType });
 export const CallIdParams = z.strictObject({ callId: z.string().regex(/^c_[A-Za-z0-9_-]{16,40}$/, 'not a call id') });
+export const CallParticipantParams = z.strictObject({ callId: CallIdParams.shape.callId, userId: Id });
 export const ActiveCalls = z.object({ items: z.array(Call) });
 
 export const CallLogEntry = z.object({

@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
-import { CallHistoryQuery, CallIdParams, ChatIdParams, StartCallBody, SUBJECT } from '@messenger/contracts';
+import { CallHistoryQuery, CallIdParams, CallParticipantParams, ChatIdParams, StartCallBody, SUBJECT } from '@messenger/contracts';
 
 const HistoryRequest = ChatIdParams.extend(CallHistoryQuery.shape);
 import { AuthCaller, ZodPipe, type Caller } from '@messenger/kit';
@@ -50,6 +50,16 @@ export class CallsController {
   @MessagePattern(SUBJECT.calls.history)
   history(@AuthCaller() caller: Caller, @Payload(new ZodPipe(HistoryRequest)) request: z.infer<typeof HistoryRequest>) {
     return this.calls.history(caller.userId, request.chatId, request.limit);
+  }
+
+  @MessagePattern(SUBJECT.calls.muteParticipant)
+  mute(@AuthCaller() caller: Caller, @Payload(new ZodPipe(CallParticipantParams)) params: z.infer<typeof CallParticipantParams>) {
+    return this.calls.moderate(caller.userId, params.callId, params.userId, 'mute');
+  }
+
+  @MessagePattern(SUBJECT.calls.removeParticipant)
+  remove(@AuthCaller() caller: Caller, @Payload(new ZodPipe(CallParticipantParams)) params: z.infer<typeof CallParticipantParams>) {
+    return this.calls.moderate(caller.userId, params.callId, params.userId, 'remove');
   }
 
   /** From the gateway's /webhooks/livekit only; the signature inside is the authentication. */

@@ -163,15 +163,38 @@ export class CallsService {
     if (callId) await this.finish(callId, 'chat-deleted');
   }
 
-  /** New call settings reach everyone already in the call: LiveKit applies the new grants at once. */
+  /**
+   * New call settings reach everyone already in the call: LiveKit applies the new grants at once,
+   * and with muteAll on, members' live microphones are muted through the room API.
+   */
   async callSettingsChanged(chatId: string): Promise<void> {
     const callId = await this.sessions.liveCallOfChat(chatId);
     const call = callId ? await this.sessions.get(callId) : null;
     if (!call) return;
     for (const userId of call.participants) {
       const membership = await this.directory.membership(chatId, userId).catch(() => null);
-      if (membership) await this.rooms.updatePermissions(call.id, userId, callGrant({ room: call.id, membership, callType: call.type }));
+      if (!membership) continue;
+      await this.rooms.updatePermissions(call.id, userId, callGrant({ room: call.id, membership, callType: call.type }));
+      if (membership.callSettings.muteAll && membership.role === 'member') await this.rooms.muteMicrophone(call.id, userId);
     }
+  }
+
+  /** The owner and admins of a group may mute or remove anyone in its call; personal calls have no moderators. */
+  async moderate(userId: string, callId: string, targetId: string, action: 'mute' | 'remove'): Promise<Call> {
+    const call = await this.sessions.get(callId);
+    if (!call) throw notFound();
+    const membership = await this.directory.membership(call.chatId, userId);
+    if (call.chatType === 'personal' || membership.role === 'member') {
+      throw new ServiceError('PERMISSION_DENIED', 'only the owner or an admin can moderate the call', { permission: 'admin' });
+    }
+    if (!call.participants.includes(targetId)) throw new ServiceError('NOT_FOUND', 'not in this call');
+    this.logger.info({ callId, moderatorId: userId, targetId, action, event: `call.moderated` }, 'call moderated');
+    if (action === 'mute') {
+      await this.rooms.muteMicrophone(callId, targetId);
+      return call;
+    }
+    await this.removedFromChat(call.chatId, [targetId]);
+    return (await this.sessions.get(callId)) ?? call;
   }
 
   /** Calls I am in or being rung for, so a reloaded page can rejoin. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { dispose, Room } from '@livekit/rtc-node';
+import { AudioSource, dispose, LocalAudioTrack, Room, TrackPublishOptions, TrackSource as ClientTrackSource } from '@livekit/rtc-node';
 import { RoomServiceClient, TrackSource } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '@messenger/kit/stack';
@@ -70,5 +70,29 @@ describe('group decisions reach a live call', () => {
     expect(active?.participants).not.toContain(memberId);
     console.log(`removed member left the room ${elapsed} ms after the removal`);
     await room.disconnect();
+  });
+
+  it('lets the owner mute a member’s live microphone and remove them, and refuses a member who tries', async () => {
+    const { callId, room } = await startWithMemberConnected();
+    const track = LocalAudioTrack.createAudioTrack('microphone', new AudioSource(48_000, 1));
+    await room.localParticipant!.publishTrack(track, new TrackPublishOptions({ source: ClientTrackSource.SOURCE_MICROPHONE }));
+    const microphone = async () => (await memberInRoom(callId))?.tracks.find((t) => t.source === TrackSource.MICROPHONE);
+    const seen = async (muted: boolean) => {
+      const deadline = Date.now() + 3_000;
+      while (Date.now() < deadline && (await microphone())?.muted !== muted) await new Promise((resolve) => setTimeout(resolve, 100));
+      return (await microphone())?.muted;
+    };
+    expect(await seen(false)).toBe(false);
+
+    const ownerId = (await owner.call<{ id: string }>('GET', '/api/users/me')).body.id;
+    expect((await member.call('POST', `/api/calls/${callId}/participants/${ownerId}/mute`)).status).toBe(403);
+    expect((await owner.call('POST', `/api/calls/${callId}/participants/${memberId}/mute`)).status).toBe(200);
+    expect(await seen(true)).toBe(true);
+
+    expect((await owner.call('DELETE', `/api/calls/${callId}/participants/${memberId}`)).status).toBe(200);
+    expect(await memberInRoom(callId)).toBeUndefined();
+    expect((await owner.call('DELETE', `/api/calls/${callId}/participants/${memberId}`)).status).toBe(404);
+    await room.disconnect();
+    await owner.call('POST', `/api/calls/${callId}/end`);
   });
 });

@@ -1,4 +1,4 @@
-import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
+import { AccessToken, RoomServiceClient, TrackSource } from 'livekit-server-sdk';
 import type { Logger } from '@messenger/kit';
 import type { UserSummary } from '@messenger/contracts';
 import type { VideoGrant } from 'livekit-server-sdk';
@@ -50,6 +50,19 @@ export class LiveKitRooms {
     } catch (error) {
       this.logger.debug({ err: error, room, identity }, 'participant not in room');
     }
+  }
+
+  /** Mutes every microphone the participant publishes; returns how many were muted. */
+  async muteMicrophone(room: string, identity: string): Promise<number> {
+    let participant;
+    try {
+      participant = await this.rooms.getParticipant(room, identity);
+    } catch {
+      return 0; // not connected to the media
+    }
+    const microphones = participant.tracks.filter((t) => t.source === TrackSource.MICROPHONE && !t.muted);
+    for (const track of microphones) await this.rooms.mutePublishedTrack(room, identity, track.sid, true);
+    return microphones.length;
   }
 
   /** Applies a new grant to someone already in the room (a permission update replaces all of them). */

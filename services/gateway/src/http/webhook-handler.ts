@@ -30,7 +30,7 @@ export const liveKitWebhookHandler =
           { timeoutMs: deps.timeoutMs },
         );
         // `{handled}` tells LiveKit nothing it needs, and tells an operator (and the tests) about duplicates.
-      if (outcome.ok) reply.json(200, outcome.response ?? {});
+        if (outcome.ok) reply.json(200, outcome.response ?? {});
         else reply.error(outcome.error);
       })
       .catch((error: unknown) => {
