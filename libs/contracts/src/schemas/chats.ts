@@ -37,6 +37,8 @@ export const Participant = z.object({
   joinedAt: IsoDate,
   addedBy: Id.nullable(),
   permissions: Permissions,
+  /** The member's own "don't ring me in this chat": they still see the live call and can join. */
+  ringMuted: z.boolean(),
 });
 export type Participant = z.infer<typeof Participant>;
 
@@ -90,8 +92,12 @@ export const UpdateChatBody = z
   .refine((body) => body.name !== undefined || body.description !== undefined || body.callSettings !== undefined, 'nothing to update');
 export const AddMembersBody = z.strictObject({ userIds: z.array(Id).min(1).max(100) });
 export const UpdateMemberBody = z
-  .strictObject({ role: z.enum(['admin', 'member']).optional(), permissions: Permissions.partial().strict().optional() })
-  .refine((body) => body.role !== undefined || body.permissions !== undefined, 'nothing to update');
+  .strictObject({
+    role: z.enum(['admin', 'member']).optional(),
+    permissions: Permissions.partial().strict().optional(),
+    ringMuted: z.boolean().optional(),
+  })
+  .refine((body) => body.role !== undefined || body.permissions !== undefined || body.ringMuted !== undefined, 'nothing to update');
 export const TransferOwnerBody = z.strictObject({ userId: Id });
 
 export const ChatList = z.object({ items: z.array(Chat), nextCursor: z.string().nullable() });
@@ -161,6 +167,8 @@ export const Membership = z.object({
   memberIds: z.array(Id),
   /** Owner and admins: who is rung under the `admins` ring policy, and who may end a call for all. */
   adminIds: z.array(Id),
+  /** Members who asked not to be rung in this chat. */
+  ringMutedIds: z.array(Id),
 });
 export type Membership = z.infer<typeof Membership>;
 

@@ -53,13 +53,17 @@ export class CallsService {
     if (wait > 0) throw new ServiceError('RATE_LIMITED', 'too many calls started; wait a little', { retryAfterSeconds: wait });
 
     const others = membership.memberIds.filter((id) => id !== userId);
+    const ringable = others.filter((id) => !membership.ringMutedIds.includes(id));
     const ring = membership.callSettings.ring;
+    // Who is rung: the group's policy, minus members who asked not to be; the others get a silent notice.
     const invited =
-      membership.chatType === 'personal' || ring === 'everyone'
+      membership.chatType === 'personal'
         ? others
-        : ring === 'admins'
-          ? others.filter((id) => membership.adminIds.includes(id))
-          : [];
+        : ring === 'everyone'
+          ? ringable
+          : ring === 'admins'
+            ? ringable.filter((id) => membership.adminIds.includes(id))
+            : [];
     const id = `c_${randomBytes(16).toString('base64url')}`;
     const started = await this.sessions.start({
       id,

@@ -125,6 +125,32 @@ describe('calls through the gateway, with LiveKit and Redis', () => {
     expect(ended.data).toMatchObject({ endReason: 'empty' });
   });
 
+  it("rings by the group's policy and each member's own choice, and tells everyone else silently", async () => {
+    const { anna, boris, clara, dima, eve } = p;
+    const group = (
+      await anna.api.call<{ id: string }>('POST', '/api/chats', {
+        type: 'group',
+        name: 'Звонки',
+        memberIds: [boris.id, clara.id, dima.id, eve.id],
+      })
+    ).body.id;
+    expect((await clara.api.call('PATCH', `/api/chats/${group}/members/${clara.id}`, { ringMuted: true })).status).toBe(200);
+    expect((await anna.api.call('PATCH', `/api/chats/${group}/members/${boris.id}`, { ringMuted: true })).status).toBe(403);
+    await anna.api.call('PATCH', `/api/chats/${group}/members/${dima.id}`, { role: 'admin' });
+    await anna.api.call('PATCH', `/api/chats/${group}/members/${clara.id}`, { role: 'admin' });
+    await anna.api.call('PATCH', `/api/chats/${group}`, { callSettings: { ring: 'admins' } });
+    // Eve (a member) calls: only admins are rung, and Clara, an admin, asked not to be.
+    const call = (await eve.api.call<StartBody>('POST', '/api/calls', { chatId: group, type: 'audio' })).body.call;
+    const rung = async (person: Person) => ((await frameFor(person, 'call.incoming', call.id)).data as { ring: boolean }).ring;
+    expect({ anna: await rung(anna), boris: await rung(boris), clara: await rung(clara), dima: await rung(dima) }).toEqual({
+      anna: true,
+      boris: false,
+      clara: false,
+      dima: true,
+    });
+    await anna.api.call('POST', `/api/calls/${call.id}/end`);
+  });
+
   it('lets only the owner or an admin end a group call for everyone', async () => {
     const { anna, boris } = p;
     const group = (await anna.api.call<{ id: string }>('POST', '/api/chats', { type: 'group', name: 'Конец', memberIds: [boris.id] })).body

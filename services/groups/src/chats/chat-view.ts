@@ -33,6 +33,7 @@ export const mapChat = (
         canEditInfo: p.permissions.canEditInfo,
         canStartCall: p.permissions.canStartCall,
       },
+      ringMuted: p.ringMuted ?? false,
     })),
     memberCount: chat.memberCount,
     createdBy: chat.createdBy,

@@ -7,6 +7,7 @@ export interface ParticipantDoc {
   joinedAt: Date;
   addedBy: string | null;
   permissions: Permissions;
+  ringMuted?: boolean;
 }
 
 export interface LastMessageDoc {
@@ -65,6 +66,7 @@ const schema = new Schema<ChatDoc>(
         joinedAt: { type: Date, default: Date.now },
         addedBy: { type: String, default: null },
         permissions,
+        ringMuted: { type: Boolean, default: false },
       },
     ],
     memberCount: { type: Number, required: true },

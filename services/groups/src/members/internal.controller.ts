@@ -34,6 +34,7 @@ export class InternalController {
       },
       memberIds: chat.participants.map((p) => p.user),
       adminIds: chat.participants.filter((p) => p.role !== 'member').map((p) => p.user),
+      ringMutedIds: chat.participants.filter((p) => p.ringMuted).map((p) => p.user),
     };
   }
 

@@ -105,17 +105,29 @@ export class MembersService {
     userId: string,
     chatId: string,
     targetId: string,
-    changes: { role?: Exclude<Role, 'owner'>; permissions?: Partial<Permissions> },
+    changes: { role?: Exclude<Role, 'owner'>; permissions?: Partial<Permissions>; ringMuted?: boolean },
   ): Promise<ChatDoc> {
     return this.change(chatId, userId, (access) => {
       const target = access.chat.participants.find((p) => p.user === targetId);
       if (!target) throw new ServiceError('NOT_FOUND', 'member not found');
-      if (target.role === 'owner')
+      // Whether to be rung is each member's own choice, and nobody else's.
+      if (changes.ringMuted !== undefined && targetId !== userId) {
+        throw new ServiceError('PERMISSION_DENIED', 'only you can choose whether you are rung', { permission: 'self' });
+      }
+      if (target.role === 'owner' && (changes.role !== undefined || changes.permissions !== undefined)) {
         throw new ServiceError('PERMISSION_DENIED', "the owner's role changes only by a transfer", { permission: 'owner' });
+      }
       if (changes.role !== undefined) requirePermission(access, 'changeRole', target);
       if (changes.permissions !== undefined) requirePermission(access, 'setPermissions', target);
       const participants = access.chat.participants.map((p) =>
-        p.user === targetId ? { ...p, role: changes.role ?? p.role, permissions: { ...p.permissions, ...changes.permissions } } : p,
+        p.user === targetId
+          ? {
+              ...p,
+              role: changes.role ?? p.role,
+              permissions: { ...p.permissions, ...changes.permissions },
+              ringMuted: changes.ringMuted ?? p.ringMuted ?? false,
+            }
+          : p,
       );
       return {
         participants,
