@@ -43,6 +43,9 @@ try {
       ...(process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? { OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
       ...(process.env.CORS_ORIGINS ? { CORS_ORIGINS: process.env.CORS_ORIGINS } : {}),
     },
+    turn: Object.fromEntries(
+      ['TURN_SERVER_URL', 'TURN_USERNAME', 'TURN_PASSWORD', 'TURN_SECRET'].filter((n) => process.env[n]).map((n) => [n, process.env[n]]),
+    ),
     log: print,
   });
 } catch (error) {

@@ -26,6 +26,7 @@ export interface LiveKitOptions {
   apiSecret?: string;
   webhookUrls?: string[];
   redisUrl?: string;
+  turnServers?: TurnServer[];
   log?: (line: string) => void;
 }
 
@@ -36,6 +37,38 @@ export interface LiveKitOptions {
  * ICE/TCP is off (`tcp_port: 0`): LiveKit v1.13.5 opens its TCP mux with `net.ListenTCP` on the port
  * alone, i.e. on every interface, whatever `bind_addresses` says; media uses the loopback UDP mux.
  */
+export interface TurnServer {
+  host: string;
+  port: number;
+  protocol: 'udp' | 'tcp' | 'tls';
+  username?: string;
+  credential?: string;
+  /** A shared secret: LiveKit hands clients time-limited credentials (the TURN REST scheme). */
+  secret?: string;
+}
+
+/**
+ * The feature plan's TURN variables (TURN_SERVER_URL=turn:host:3478?transport=udp, TURN_USERNAME,
+ * TURN_PASSWORD, TURN_SECRET) as LiveKit's `rtc.turn_servers`. Nothing is configured unless they are
+ * set: tests and local runs never use a TURN server outside this machine.
+ */
+export const turnServersFromEnv = (env: NodeJS.ProcessEnv): TurnServer[] => {
+  const url = env.TURN_SERVER_URL;
+  if (!url) return [];
+  const match = /^(turns?):([^:?]+)(?::(\d+))?(?:\?transport=(udp|tcp))?$/.exec(url.trim());
+  if (!match) throw new Error('config error: TURN_SERVER_URL is invalid (expected turn:host:port[?transport=udp|tcp])');
+  const [, scheme, host, port, transport] = match;
+  const server: TurnServer = {
+    host: host!,
+    port: Number(port ?? (scheme === 'turns' ? 5349 : 3478)),
+    protocol: scheme === 'turns' ? 'tls' : ((transport as 'udp' | 'tcp' | undefined) ?? 'udp'),
+  };
+  if (env.TURN_SECRET) server.secret = env.TURN_SECRET;
+  else if (env.TURN_USERNAME && env.TURN_PASSWORD) Object.assign(server, { username: env.TURN_USERNAME, credential: env.TURN_PASSWORD });
+  else throw new Error('config error: TURN_SERVER_URL needs TURN_SECRET, or TURN_USERNAME and TURN_PASSWORD');
+  return [server];
+};
+
 export const liveKitConfig = (o: {
   port: number;
   udpPort: number;
@@ -43,6 +76,7 @@ export const liveKitConfig = (o: {
   apiSecret: string;
   webhookUrls?: string[];
   redisUrl?: string;
+  turnServers?: TurnServer[];
 }): string => {
   const lines = [
     `port: ${o.port}`,
@@ -59,6 +93,20 @@ export const liveKitConfig = (o: {
     '  enable_loopback_candidate: true',
     '  ips:',
     '    includes: ["127.0.0.1/32"]',
+    ...(o.turnServers?.length
+      ? [
+          '  turn_servers:',
+          ...o.turnServers.flatMap((t) => [
+            `    - host: ${JSON.stringify(t.host)}`,
+            `      port: ${t.port}`,
+            `      protocol: ${t.protocol}`,
+            ...(t.secret ? [`      secret: ${JSON.stringify(t.secret)}`, '      ttl: 86400'] : []),
+            ...(t.username
+              ? [`      username: ${JSON.stringify(t.username)}`, `      credential: ${JSON.stringify(t.credential ?? '')}`]
+              : []),
+          ]),
+        ]
+      : []),
     'room:',
     '  empty_timeout: 60',
     '  departure_timeout: 10',
@@ -90,6 +138,7 @@ export const startLiveKit = async (options: LiveKitOptions): Promise<LiveKitServ
       apiSecret,
       ...(options.webhookUrls ? { webhookUrls: options.webhookUrls } : {}),
       ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+      ...(options.turnServers ? { turnServers: options.turnServers } : {}),
     }),
   );
   const proc: ManagedProcess = spawnManaged(

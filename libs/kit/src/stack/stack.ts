@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ServiceName } from '@messenger/contracts';
 import {
   freePort,
+  turnServersFromEnv,
   startFerretDb,
   startLiveKit,
   startNats,
@@ -31,6 +32,8 @@ export interface StackOptions {
   withLiveKit?: boolean;
   /** Send LiveKit's webhooks to the first gateway (default true); off to test what happens when they are lost. */
   liveKitWebhooks?: boolean;
+  /** TURN_SERVER_URL, TURN_USERNAME, TURN_PASSWORD, TURN_SECRET for the LiveKit started here. */
+  turn?: NodeJS.ProcessEnv;
   webDist?: string;
   log?: (source: string, line: string) => void;
 }
@@ -85,7 +88,14 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     const webhookUrls =
       options.liveKitWebhooks === false || !gatewayPorts.length ? [] : [`http://127.0.0.1:${gatewayPorts[0]}/webhooks/livekit`];
     const livekit =
-      external.LIVEKIT_URL || !withLiveKit ? undefined : await startLiveKit({ dataDir: dir('livekit'), webhookUrls, log: log('livekit') });
+      external.LIVEKIT_URL || !withLiveKit
+        ? undefined
+        : await startLiveKit({
+            dataDir: dir('livekit'),
+            webhookUrls,
+            turnServers: turnServersFromEnv(options.turn ?? {}),
+            log: log('livekit'),
+          });
     if (livekit) started.push(livekit);
 
     const env: NodeJS.ProcessEnv = {
