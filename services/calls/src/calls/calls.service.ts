@@ -147,18 +147,23 @@ export class CallsService {
     return (await this.sessions.get(callId)) ?? call;
   }
 
-  /** A member removed from the group leaves its live call at once, media included. */
+  /** A member removed from the group leaves its live call at once, media included, and hears no more of it. */
   async removedFromChat(chatId: string, userIds: string[]): Promise<void> {
     const callId = await this.sessions.liveCallOfChat(chatId);
     if (!callId) return;
+    await this.sessions.dropFromAudience(callId, userIds);
+    await this.dropFromCall(callId, userIds);
+  }
+
+  private async dropFromCall(callId: string, userIds: string[]): Promise<void> {
     for (const userId of userIds) {
       const outcome = await this.sessions.leave(callId, userId, this.rules.emptyGraceMs);
       await this.rooms.removeParticipant(callId, userId);
       if (outcome === 'not-in-call' || outcome === 'gone') continue;
       await this.sessions.note(callId, 'leave', userId);
-      this.logger.info({ callId, userId, event: 'call.removed' }, 'removed from call with the group');
+      this.logger.info({ callId, userId, event: 'call.removed' }, 'removed from call');
       if (outcome === 'ended') await this.announceEnd(callId);
-      else this.push([...(await this.sessions.audience(callId)), userId], 'call.updated', (await this.sessions.get(callId))!);
+      else this.push(await this.sessions.audience(callId), 'call.updated', (await this.sessions.get(callId))!);
     }
   }
 
@@ -197,7 +202,7 @@ export class CallsService {
       await this.rooms.muteMicrophone(callId, targetId);
       return call;
     }
-    await this.removedFromChat(call.chatId, [targetId]);
+    await this.dropFromCall(callId, [targetId]); // still a member of the chat: may rejoin
     return (await this.sessions.get(callId)) ?? call;
   }
 

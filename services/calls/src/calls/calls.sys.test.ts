@@ -78,6 +78,15 @@ describe('calls through the gateway, with LiveKit and Redis', () => {
     await borisPhone.close();
   });
 
+  it('ends as missed for the callee when the caller gives up before an answer', async () => {
+    const { clara, dima } = p;
+    const chatId = await personal(clara, dima);
+    const { call } = (await clara.api.call<StartBody>('POST', '/api/calls', { chatId, type: 'audio' })).body;
+    const cancelled = await clara.api.call<CallBody>('POST', `/api/calls/${call.id}/leave`);
+    expect(cancelled.body).toMatchObject({ status: 'ended', endReason: 'missed' });
+    await frameFor(dima, 'call.ended', call.id, (f) => (f.data as CallBody).endReason === 'missed');
+  });
+
   it('ends as declined when the callee declines', async () => {
     const { anna, clara } = p;
     const chatId = await personal(anna, clara);
@@ -120,6 +129,10 @@ describe('calls through the gateway, with LiveKit and Redis', () => {
     await frameFor(anna, 'call.incoming', started.id);
     const late = (await anna.api.call<StartBody>('POST', `/api/calls/${started.id}/join`)).body.call;
     expect(late.participants).toHaveLength(3);
+    // A dropped connection comes back: leave and join again while others stay.
+    await anna.api.call('POST', `/api/calls/${started.id}/leave`);
+    const rejoined = (await anna.api.call<StartBody>('POST', `/api/calls/${started.id}/join`)).body.call;
+    expect(rejoined.participants).toContain(anna.id);
     for (const person of [anna, boris, clara]) await person.api.call('POST', `/api/calls/${started.id}/leave`);
     const ended = await frameFor(anna, 'call.ended', started.id);
     expect(ended.data).toMatchObject({ endReason: 'empty' });

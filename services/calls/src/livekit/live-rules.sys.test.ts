@@ -3,7 +3,7 @@ import { AudioSource, dispose, LocalAudioTrack, Room, TrackPublishOptions, Track
 import { RoomServiceClient, TrackSource } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '@messenger/kit/stack';
-import { ApiClient, startTestStack } from '@messenger/kit/testing';
+import { ApiClient, startTestStack, TestSocket } from '@messenger/kit/testing';
 
 type StartBody = { call: { id: string; participants: string[] }; join: { url: string; token: string } };
 
@@ -51,8 +51,9 @@ describe('group decisions reach a live call', () => {
     await owner.call('POST', `/api/calls/${callId}/end`);
   });
 
-  it('drops a member removed from the group from the call, media included, within 2 s', async () => {
+  it('drops a member removed from the group from the call, media included, within 2 s, and tells them nothing more', async () => {
     const { callId, room } = await startWithMemberConnected();
+    const memberSocket = await TestSocket.open(`${stack.gatewayUrl().replace('http', 'ws')}/ws?access_token=${member.accessToken}`);
     expect(await memberInRoom(callId)).toBeDefined();
     const removedAt = Date.now();
     expect((await owner.call('DELETE', `/api/chats/${chatId}/members/${memberId}`)).status).toBe(204);
@@ -70,6 +71,11 @@ describe('group decisions reach a live call', () => {
     expect(active?.participants).not.toContain(memberId);
     console.log(`removed member left the room ${elapsed} ms after the removal`);
     await room.disconnect();
+    const framesBefore = memberSocket.frames.length;
+    await owner.call('POST', `/api/calls/${callId}/end`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(memberSocket.frames.slice(framesBefore).filter((f) => f.type.startsWith('call.'))).toEqual([]);
+    await memberSocket.close();
   });
 
   it('lets the owner mute a member’s live microphone and remove them, and refuses a member who tries', async () => {

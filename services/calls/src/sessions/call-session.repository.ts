@@ -106,6 +106,13 @@ export class CallSessionRepository {
     });
   }
 
+  /** Someone who left the chat hears nothing more about its call. */
+  async dropFromAudience(callId: string, userIds: string[]): Promise<void> {
+    const members = await this.audience(callId);
+    const kept = members.filter((id) => !userIds.includes(id));
+    if (kept.length !== members.length) await this.redis.hset(`call:${callId}`, 'members', kept.join(','));
+  }
+
   /** Everyone who should hear about the call: the chat's members when it started. */
   async audience(callId: string): Promise<string[]> {
     return ((await this.redis.hget(`call:${callId}`, 'members')) ?? '').split(',').filter(Boolean);
