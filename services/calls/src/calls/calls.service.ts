@@ -212,6 +212,14 @@ export class CallsService {
     return { items: calls.filter((c): c is Call => !!c && (c.participants.includes(userId) || c.invited.includes(userId))) };
   }
 
+  /** muteAll holds even for a client that ignores "join muted": a member's new microphone is muted at once. */
+  async microphonePublished(callId: string, userId: string): Promise<void> {
+    const call = await this.sessions.get(callId);
+    if (!call || call.chatType === 'personal') return;
+    const membership = await this.directory.membership(call.chatId, userId).catch(() => null);
+    if (membership?.callSettings.muteAll && membership.role === 'member') await this.rooms.muteMicrophone(callId, userId);
+  }
+
   /** LiveKit says the person's media is gone (tab closed, network lost past the departure timeout). */
   async mediaLeft(callId: string, userId: string): Promise<void> {
     const outcome = await this.sessions.leave(callId, userId, this.rules.emptyGraceMs);

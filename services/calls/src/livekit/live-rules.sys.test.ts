@@ -16,7 +16,8 @@ describe('group decisions reach a live call', () => {
   let chatId: string;
 
   beforeAll(async () => {
-    stack = await startTestStack('live-rules', { withLiveKit: true });
+    // One owner starts a call per test here; the start limit has its own test.
+    stack = await startTestStack('live-rules', { withLiveKit: true, env: { CALL_STARTS_PER_MINUTE: '50' } });
     rooms = new RoomServiceClient(stack.env.LIVEKIT_URL!.replace('ws', 'http'), stack.env.LIVEKIT_API_KEY!, stack.env.LIVEKIT_API_SECRET!);
     owner = new ApiClient(stack.gatewayUrl());
     member = new ApiClient(stack.gatewayUrl());
@@ -98,6 +99,22 @@ describe('group decisions reach a live call', () => {
     expect((await owner.call('DELETE', `/api/calls/${callId}/participants/${memberId}`)).status).toBe(200);
     expect(await memberInRoom(callId)).toBeUndefined();
     expect((await owner.call('DELETE', `/api/calls/${callId}/participants/${memberId}`)).status).toBe(404);
+    await room.disconnect();
+    await owner.call('POST', `/api/calls/${callId}/end`);
+  });
+
+  it('mutes a member’s microphone as soon as it is published while muteAll is on', async () => {
+    const { callId, room } = await startWithMemberConnected();
+    await owner.call('PATCH', `/api/chats/${chatId}`, { callSettings: { muteAll: true } });
+    const track = LocalAudioTrack.createAudioTrack('microphone', new AudioSource(48_000, 1));
+    await room.localParticipant!.publishTrack(track, new TrackPublishOptions({ source: ClientTrackSource.SOURCE_MICROPHONE }));
+    const deadline = Date.now() + 5_000;
+    let muted: boolean | undefined;
+    while (Date.now() < deadline && muted !== true) {
+      muted = (await memberInRoom(callId))?.tracks.find((t) => t.source === TrackSource.MICROPHONE)?.muted;
+      if (muted !== true) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(muted).toBe(true);
     await room.disconnect();
     await owner.call('POST', `/api/calls/${callId}/end`);
   });

@@ -1,4 +1,4 @@
-import { WebhookReceiver } from 'livekit-server-sdk';
+import { TrackSource, WebhookReceiver } from 'livekit-server-sdk';
 import type { Redis } from 'ioredis';
 import { ServiceError, type Logger } from '@messenger/kit';
 import type { CallsService } from '../calls/calls.service.js';
@@ -38,6 +38,8 @@ export class LiveKitWebhooks {
     if (!room?.startsWith('c_')) return { handled: true };
     if (event.event === 'participant_left' && identity) await this.calls.mediaLeft(room, identity);
     if (event.event === 'room_finished') await this.calls.finish(room, 'room-gone');
+    if (event.event === 'track_published' && identity && event.track?.source === TrackSource.MICROPHONE)
+      await this.calls.microphonePublished(room, identity);
     return { handled: true };
   }
 }
