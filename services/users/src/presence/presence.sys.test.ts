@@ -14,7 +14,7 @@ describe('presence from gateway sockets', () => {
   beforeAll(async () => {
     stack = await startTestStack('presence', {
       gateways: 2,
-      replicas: { groups: 0, calls: 0 },
+      replicas: { calls: 0 },
       env: { PRESENCE_GATEWAY_TTL_MS: '1500', PRESENCE_SWEEP_MS: '300', PRESENCE_HEARTBEAT_MS: '300' },
     });
     watcher = new ApiClient(stack.gatewayUrl(0));
@@ -61,6 +61,25 @@ describe('presence from gateway sockets', () => {
     const offline = await eventually((p) => !p.online);
     expect(offline.lastSeenAt).not.toBeNull();
     await socket.close();
+  });
+
+  it('tells the people who share a chat, and nobody else, when someone comes online', async () => {
+    const stranger = new ApiClient(stack.gatewayUrl(0));
+    await stranger.register(`s_${randomBytes(4).toString('hex')}`, 'Stranger');
+    await watcher.call('POST', '/api/chats/personal', { userId: annaId });
+    const watching = await TestSocket.open(`${stack.gatewayUrl(0).replace('http', 'ws')}/ws?access_token=${watcher.accessToken}`);
+    const strangerSocket = await TestSocket.open(`${stack.gatewayUrl(0).replace('http', 'ws')}/ws?access_token=${stranger.accessToken}`);
+    await stack.gateways[1]!.restart(); // the gateway the previous test killed
+    const socket = await TestSocket.open(`${stack.gatewayUrl(1).replace('http', 'ws')}/ws?access_token=${anna.accessToken}`);
+    const online = await watching.next(
+      (f) => f.type === 'presence' && (f.data as Presence).userId === annaId && (f.data as Presence).online,
+    );
+    expect(online.data).toMatchObject({ userId: annaId, online: true });
+    await socket.close();
+    await watching.next((f) => f.type === 'presence' && (f.data as Presence).userId === annaId && !(f.data as Presence).online);
+    expect(strangerSocket.frames.filter((f) => f.type === 'presence')).toEqual([]);
+    await watching.close();
+    await strangerSocket.close();
   });
 
   it('refuses a malformed id list naming the field', async () => {
