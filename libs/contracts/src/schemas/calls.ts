@@ -24,7 +24,8 @@ export type Call = z.infer<typeof Call>;
 
 /** Where and how to connect to the call's media: a LiveKit URL and a short-lived token for one room. */
 export const JoinGrant = z.object({ url: z.string(), token: z.string() });
-export const CallWithJoin = z.object({ call: Call, join: JoinGrant });
+/** `join` is null when the call ended at once (the callee was busy): there is nothing to connect to. */
+export const CallWithJoin = z.object({ call: Call, join: JoinGrant.nullable() });
 
 export const StartCallBody = z.strictObject({ chatId: Id, type: CallType });
 export const CallIdParams = z.strictObject({ callId: z.string().regex(/^c_[A-Za-z0-9_-]{16,40}$/, 'not a call id') });

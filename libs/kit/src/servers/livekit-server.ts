@@ -108,6 +108,8 @@ export const liveKitConfig = (o: {
         ]
       : []),
     'room:',
+    // Only the calls service creates rooms: a token for an ended call cannot bring its room back.
+    '  auto_create: false',
     '  empty_timeout: 60',
     '  departure_timeout: 10',
   ];

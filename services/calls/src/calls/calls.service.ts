@@ -85,8 +85,7 @@ export class CallsService {
     const calleeBusyWith = callee ? await this.sessions.currentCallOf(callee) : null;
     if (calleeBusyWith && calleeBusyWith !== id) {
       await this.finish(id, 'busy');
-      const ended = (await this.sessions.get(id))!;
-      return { call: ended, join: await this.grant(userId, id, type, membership) };
+      return { call: (await this.sessions.get(id))!, join: null };
     }
     const joined = await this.join(userId, id, membership);
     this.push(others, 'call.incoming', { call: joined.call, callerId: userId, ring: false }, (to) => ({

@@ -112,6 +112,7 @@ describe('calls through the gateway, with LiveKit and Redis', () => {
     const eb = await personal(eve, boris);
     const second = await eve.api.call<StartBody>('POST', '/api/calls', { chatId: eb, type: 'audio' });
     expect(second.body.call).toMatchObject({ status: 'ended', endReason: 'busy' });
+    expect(second.body.join).toBeNull();
     await frameFor(boris, 'call.ended', second.body.call.id, (f) => (f.data as CallBody).endReason === 'busy');
     await anna.api.call('POST', `/api/calls/${first.id}/end`);
   });

@@ -118,4 +118,13 @@ describe('group decisions reach a live call', () => {
     await room.disconnect();
     await owner.call('POST', `/api/calls/${callId}/end`);
   });
+
+  it('leaves no way back into an ended call: its token cannot recreate the room', async () => {
+    chatId = (await owner.call<{ id: string }>('POST', '/api/chats', { type: 'group', name: 'Ended', memberIds: [memberId] })).body.id;
+    const started = (await owner.call<StartBody>('POST', '/api/calls', { chatId, type: 'audio' })).body;
+    await owner.call('POST', `/api/calls/${started.call.id}/end`);
+    const late = new Room();
+    await expect(late.connect(started.join.url, started.join.token, { autoSubscribe: false, dynacast: false })).rejects.toBeDefined();
+    expect(await rooms.listRooms([started.call.id])).toEqual([]);
+  });
 });

@@ -54,8 +54,8 @@ export const apiHandler = (deps: ApiDeps) => (res: HttpResponse, req: HttpReques
     },
     parent,
   );
-  // uWS delivers body chunks only to a handler attached before this function returns; the token
-  // check below is async, so the body is read from here on and awaited later.
+  // uWS delivers body chunks only to a handler attached before this function returns, so reading
+  // starts here, before any await, and `forward` awaits it when it needs the body.
   const body = route.upload
     ? readUpload(incoming, reply, route.upload.maxBytes)
     : route.body

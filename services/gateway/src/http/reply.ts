@@ -75,13 +75,6 @@ export class Reply {
     this.error(details === undefined ? { code, message } : { code, message, details });
   }
 
-  /** Gives up on the connection, for a body that is already too large to keep reading. */
-  close(): void {
-    if (!this.isOpen) return;
-    this.done = true;
-    this.res.close();
-  }
-
   get raw(): HttpResponse {
     return this.res;
   }
