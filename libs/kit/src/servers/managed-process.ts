@@ -98,3 +98,25 @@ export const readyOrExit = async (proc: ManagedProcess, ready: Promise<void>): P
   }
   exitedEarly.catch(() => undefined);
 };
+
+/** A server that can be stopped, killed and started again the same way (same port, same data). */
+export interface Relaunchable {
+  pid(): number;
+  stop(): Promise<void>;
+  kill9(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+/** Wraps a launch function (spawn and wait until ready) into a server that failure tests can restart. */
+export const relaunchable = async (launch: () => Promise<ManagedProcess>): Promise<Relaunchable> => {
+  let proc = await launch();
+  return {
+    pid: () => proc.pid,
+    stop: () => proc.stop(),
+    kill9: () => proc.kill9(),
+    restart: async () => {
+      await proc.stop();
+      proc = await launch();
+    },
+  };
+};

@@ -1,18 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readyOrExit, spawnManaged, type ManagedProcess } from './managed-process.js';
+import { readyOrExit, relaunchable, spawnManaged, type ManagedProcess, type Relaunchable } from './managed-process.js';
 import { freePort } from './ports.js';
 import { toolPath } from './tools.js';
 import { waitFor } from './wait-for.js';
 
-export interface NatsServer {
+export interface NatsServer extends Relaunchable {
   url: string;
   port: number;
-  pid(): number;
-  stop(): Promise<void>;
-  kill9(): Promise<void>;
-  /** Starts again on the same port and JetStream store, as a restarted server would. */
-  restart(): Promise<void>;
 }
 
 /** nats-server with JetStream on loopback; 8 MB payloads so avatar uploads fit in one request. */
@@ -31,25 +26,19 @@ export const startNats = async (options: { dataDir: string; port?: number; log?:
       `jetstream { store_dir: "${join(options.dataDir, 'jetstream')}" }`,
     ].join('\n'),
   );
-  let proc: ManagedProcess;
-  const launch = async () => {
-    proc = spawnManaged('nats-server', toolPath('nats-server'), ['-c', configFile], options.log ? { log: options.log } : {});
+  const launch = async (): Promise<ManagedProcess> => {
+    const proc = spawnManaged('nats-server', toolPath('nats-server'), ['-c', configFile], options.log ? { log: options.log } : {});
     const ready = waitFor(
       async () => (await fetch(`http://127.0.0.1:${monitorPort}/healthz?js-enabled-only=true`, { signal: AbortSignal.timeout(500) })).ok,
       { timeoutMs: 20_000, what: 'nats-server', detail: () => proc.recentOutput() },
     );
     await readyOrExit(proc, ready);
+    return proc;
   };
-  await launch();
+  const server = await relaunchable(launch);
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
-    pid: () => proc.pid,
-    stop: () => proc.stop(),
-    kill9: () => proc.kill9(),
-    restart: async () => {
-      await proc.stop();
-      await launch();
-    },
+    ...server,
   };
 };

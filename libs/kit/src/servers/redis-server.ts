@@ -1,17 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
-import { readyOrExit, spawnManaged, type ManagedProcess } from './managed-process.js';
+import { readyOrExit, relaunchable, spawnManaged, type ManagedProcess, type Relaunchable } from './managed-process.js';
 import { freePort } from './ports.js';
 import { toolPath } from './tools.js';
 import { waitFor } from './wait-for.js';
 
-export interface RedisServer {
+export interface RedisServer extends Relaunchable {
   url: string;
   port: number;
-  pid(): number;
-  stop(): Promise<void>;
-  kill9(): Promise<void>;
-  restart(): Promise<void>;
 }
 
 /** Sends PING in RESP over a raw socket: readiness without a client library. */
@@ -29,9 +25,8 @@ export const redisPing = (port: number): Promise<boolean> =>
 export const startRedis = async (options: { dataDir: string; port?: number; log?: (line: string) => void }): Promise<RedisServer> => {
   mkdirSync(options.dataDir, { recursive: true });
   const port = options.port ?? (await freePort());
-  let proc: ManagedProcess;
-  const launch = async () => {
-    proc = spawnManaged(
+  const launch = async (): Promise<ManagedProcess> => {
+    const proc = spawnManaged(
       'redis-server',
       toolPath('redis-server'),
       [
@@ -54,17 +49,12 @@ export const startRedis = async (options: { dataDir: string; port?: number; log?
       proc,
       waitFor(() => redisPing(port), { timeoutMs: 10_000, what: 'redis-server', detail: () => proc.recentOutput() }),
     );
+    return proc;
   };
-  await launch();
+  const server = await relaunchable(launch);
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    pid: () => proc.pid,
-    stop: () => proc.stop(),
-    kill9: () => proc.kill9(),
-    restart: async () => {
-      await proc.stop();
-      await launch();
-    },
+    ...server,
   };
 };
