@@ -3,6 +3,7 @@ import { EVENT, STREAMS } from '@messenger/contracts';
 import { AvatarStore, BaseConfig, connectMongo, consumeEvents, ensureStream, EventPublisher, type ServiceRuntime } from '@messenger/kit';
 import { CallFacts } from './calls/call-facts.js';
 import { AvatarUrlSigner } from './chats/avatar-url.js';
+import { ChatLocks } from './chats/chat-lock.js';
 import { ChatAvatarsController } from './chats/chat-avatars.controller.js';
 import { ChatAvatarsService } from './chats/chat-avatars.service.js';
 import { z } from 'zod';
@@ -39,13 +40,20 @@ export class GroupsModule {
     const avatarStore = new AvatarStore(db, 'chat_avatars');
     await Promise.all([chats.init(), messages.init(), avatarStore.init(), ensureStream(nats, STREAMS.groups)]);
     const signer = new AvatarUrlSigner(config.URL_SIGNING_SECRET);
+    const locks = new ChatLocks(db);
     const pushes = new Pushes(nats);
     const users = new UserDirectory(nats);
     const events = new GroupEvents(new EventPublisher(nats), logger);
     const messaging = new MessagesService(chats, messages, pushes);
-    const chatsService = new ChatsService(chats, messages, messaging, users, pushes, config.MAX_MEMBERS, signer);
-    const members = new MembersService(chats, chatsService, messaging, users, pushes, (chat, userIds) =>
-      events.memberRemoved(chat, userIds),
+    const chatsService = new ChatsService(chats, messages, messaging, users, pushes, config.MAX_MEMBERS, signer, locks);
+    const members = new MembersService(
+      chats,
+      chatsService,
+      messaging,
+      users,
+      pushes,
+      (chat, userIds) => events.memberRemoved(chat, userIds),
+      locks,
     );
     // The CALLS stream belongs to the calls service; it is created here too so this consumer can start first.
     await ensureStream(nats, STREAMS.calls);

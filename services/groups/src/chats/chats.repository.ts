@@ -83,6 +83,11 @@ export class ChatsRepository {
     return chat.lastSeq;
   }
 
+  /** Keeps the chat's counter at least at `seq` (unread counts come from it). */
+  async raiseSeq(chatId: Types.ObjectId, seq: number): Promise<void> {
+    await this.chats.updateOne({ _id: chatId }, { $max: { lastSeq: seq } }).exec();
+  }
+
   async recordLastMessage(chatId: Types.ObjectId, message: LastMessageDoc & { seq: number }): Promise<void> {
     // Only move forward: two sends racing must leave the later message as the preview.
     await this.chats

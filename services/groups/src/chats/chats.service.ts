@@ -10,6 +10,7 @@ import { mapChat } from './chat-view.js';
 import type { ChatDoc, ParticipantDoc } from './chat.model.js';
 import type { ChatsRepository } from './chats.repository.js';
 import type { AvatarUrlSigner } from './avatar-url.js';
+import type { ChatLocks } from './chat-lock.js';
 
 const OWNER_PERMISSIONS = { canAddMembers: true, canRemoveMembers: true, canEditInfo: true, canStartCall: true };
 
@@ -27,6 +28,7 @@ export class ChatsService {
     private readonly pushes: Pushes,
     private readonly maxMembersCap: number,
     private readonly signer: AvatarUrlSigner,
+    private readonly locks: ChatLocks,
   ) {}
 
   private readonly avatarUrl = (chat: ChatDoc) => this.signer.url(chat._id.toHexString(), chat.avatarVersion);
@@ -145,7 +147,11 @@ export class ChatsService {
     return this.view(fresh, userId);
   }
 
-  async update(
+  update(userId: string, chatId: string, changes: { name?: string; description?: string; callSettings?: Partial<CallSettings> }) {
+    return this.locks.withLock(chatId, () => this.updateLocked(userId, chatId, changes));
+  }
+
+  private async updateLocked(
     userId: string,
     chatId: string,
     changes: { name?: string; description?: string; callSettings?: Partial<CallSettings> },

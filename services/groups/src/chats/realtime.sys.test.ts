@@ -77,6 +77,23 @@ describe('groups in real time, over two gateways', () => {
     expect((await clara.api.call('GET', `/api/chats/${chatId}/messages`)).status).toBe(404);
   });
 
+  it('numbers messages sent at the same moment uniquely and keeps every one', async () => {
+    const { anna, boris, clara } = people;
+    const chat = (await anna.api.call<ChatBody>('POST', '/api/chats', { type: 'group', name: 'Гонка', memberIds: [boris.id, clara.id] }))
+      .body;
+    const senders = [anna, boris, clara];
+    const sent = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        senders[i % 3]!.api.call<{ id: string; seq: number }>('POST', `/api/chats/${chat.id}/messages`, { text: `m${i}` }),
+      ),
+    );
+    expect(sent.map((r) => r.status)).toEqual(Array(30).fill(201));
+    expect(new Set(sent.map((r) => r.body.seq)).size).toBe(30);
+    expect(new Set(sent.map((r) => r.body.id)).size).toBe(30);
+    const history = (await anna.api.call<{ items: { id: string }[] }>('GET', `/api/chats/${chat.id}/messages?limit=100`)).body.items;
+    expect(history.map((m) => m.id)).toEqual(expect.arrayContaining(sent.map((r) => r.body.id)));
+  });
+
   it('relays typing to the other members only, and never stores it', async () => {
     const { anna, boris, clara } = people;
     const chat = (await anna.api.call<ChatBody>('POST', '/api/chats', { type: 'group', name: 'Typing', memberIds: [boris.id] })).body;

@@ -7,6 +7,7 @@ import { unknownUsers, type ChatsService } from '../chats/chats.service.js';
 import type { MessagesService } from '../messages/messages.service.js';
 import type { Pushes } from '../realtime/pushes.js';
 import type { UserDirectory } from '../realtime/user-directory.js';
+import type { ChatLocks } from '../chats/chat-lock.js';
 
 const MAX_ATTEMPTS = 8;
 
@@ -21,6 +22,7 @@ export class MembersService {
     private readonly users: UserDirectory,
     private readonly pushes: Pushes,
     private readonly onRemoved: (chat: ChatDoc, userIds: string[]) => Promise<void>,
+    private readonly locks: ChatLocks,
   ) {}
 
   async add(userId: string, chatId: string, userIds: string[]): Promise<ChatDoc> {
@@ -76,7 +78,11 @@ export class MembersService {
    * Anyone may leave. An owner leaving hands the group to the longest-standing admin, else the
    * longest-standing member; the last one out deletes the group.
    */
-  async leave(userId: string, chatId: string): Promise<ChatDoc | undefined> {
+  leave(userId: string, chatId: string): Promise<ChatDoc | undefined> {
+    return this.locks.withLock(chatId, () => this.leaveLocked(userId, chatId));
+  }
+
+  private async leaveLocked(userId: string, chatId: string): Promise<ChatDoc | undefined> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const access = await loadAccess(this.chats, chatId, userId);
       if (access.chat.type === 'personal')
@@ -192,7 +198,11 @@ export class MembersService {
   }
 
   /** Read, plan, write-if-unchanged, retry: one atomic single-document update per change. */
-  private async change(chatId: string, userId: string, plan: (access: Access) => Plan): Promise<ChatDoc> {
+  private change(chatId: string, userId: string, plan: (access: Access) => Plan): Promise<ChatDoc> {
+    return this.locks.withLock(chatId, () => this.changeLocked(chatId, userId, plan));
+  }
+
+  private async changeLocked(chatId: string, userId: string, plan: (access: Access) => Plan): Promise<ChatDoc> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const access = await loadAccess(this.chats, chatId, userId);
       const planned = plan(access);

@@ -38,6 +38,11 @@ export class MessagesRepository {
       .exec();
   }
 
+  async highestSeq(chatId: Types.ObjectId): Promise<number> {
+    const last = await this.messages.findOne({ chatId }).sort({ seq: -1 }).lean<MessageDoc>().exec();
+    return last?.seq ?? 0;
+  }
+
   /** Newest first, strictly before `before` (a seq). */
   before(chatId: Types.ObjectId, before: number | undefined, limit: number): Promise<MessageDoc[]> {
     return this.messages

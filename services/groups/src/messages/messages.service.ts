@@ -93,15 +93,26 @@ export class MessagesService {
     chat: ChatDoc,
     input: Omit<MessageDoc, '_id' | 'chatId' | 'seq' | 'createdAt' | 'dedupeKey'> & { dedupeKey: string | undefined },
   ) {
-    const seq = await this.chats.nextSeq(chat._id);
-    const doc = { ...input, chatId: chat._id, seq, dedupeKey: input.dedupeKey ?? `s:${seq}` };
-    const inserted = await this.messages.insert(doc);
-    if (!inserted) {
-      // The same clientId raced in twice; the other send won, and its message is the answer.
-      const existing = await this.messages.findByDedupeKey(chat._id, doc.dedupeKey);
-      if (!existing) throw new ServiceError('CONFLICT', 'message could not be stored');
-      return { seq: existing.seq, message: mapMessage(existing) };
+    let inserted: MessageDoc | undefined;
+    let seq = 0;
+    // The unique (chat, seq) index is the arbiter: MongoDB's $inc never repeats a number, but FerretDB's
+    // is not atomic under concurrency, so a send that drew a taken number draws again.
+    for (let attempt = 0; attempt < 20 && !inserted; attempt++) {
+      // After a collision the counter is behind the numbers in use: jump past the highest one stored.
+      seq =
+        attempt === 0
+          ? await this.chats.nextSeq(chat._id)
+          : (await this.messages.highestSeq(chat._id)) + 1 + Math.floor(Math.random() * attempt);
+      const doc = { ...input, chatId: chat._id, seq, dedupeKey: input.dedupeKey ?? `s:${seq}` };
+      inserted = await this.messages.insert(doc);
+      if (!inserted && input.dedupeKey) {
+        // The same clientId raced in twice; if the other send won, its message is the answer.
+        const existing = await this.messages.findByDedupeKey(chat._id, input.dedupeKey);
+        if (existing) return { seq: existing.seq, message: mapMessage(existing) };
+      }
     }
+    if (!inserted) throw new ServiceError('CONFLICT', 'message could not be stored; try again');
+    if (seq) await this.chats.raiseSeq(chat._id, seq);
     const message = mapMessage(inserted);
     await this.chats.recordLastMessage(chat._id, {
       id: message.id,

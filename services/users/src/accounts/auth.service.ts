@@ -67,6 +67,8 @@ export class AuthService {
     if (!refreshToken) throw invalidRefresh();
     const session = await this.sessions.findByTokenHash(hashRefreshToken(refreshToken));
     if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) throw invalidRefresh();
+    // A reuse detected while this family's newest token was being issued revokes that token too.
+    if (await this.sessions.isFamilyRevoked(session.familyId)) throw invalidRefresh();
     // A used token presented again, or two presentations racing, means it was copied: end the family.
     if (session.usedAt || !(await this.sessions.markUsed(session._id))) {
       await this.sessions.revokeFamily(session.familyId);

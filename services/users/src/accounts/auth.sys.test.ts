@@ -84,6 +84,18 @@ describe('accounts and sessions through the gateway', () => {
     expect((await tab.call('POST', '/api/auth/refresh')).status).toBe(401);
   });
 
+  it('lets only one of two racing refreshes with the same token win, and treats the other as reuse', async () => {
+    const tab = client();
+    await tab.register(unique('race'), 'Race');
+    const copies = [client(), client()];
+    for (const copy of copies) copy.refreshCookie = tab.refreshCookie;
+    const results = await Promise.all(copies.map((copy) => copy.call('POST', '/api/auth/refresh')));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
+    // The loser's presentation was a reuse: the whole family ends, the winner's new token too.
+    const winner = copies[results.findIndex((r) => r.status === 200)]!;
+    expect((await winner.call('POST', '/api/auth/refresh')).status).toBe(401);
+  });
+
   it('ends the session on logout', async () => {
     const tab = client();
     await tab.register(unique('out'), 'Out');

@@ -33,4 +33,7 @@ export const en: Record<MessageKey, string> = {
   'home.server.ok': 'Server is up',
   'home.server.degraded': 'Server is partly up',
   'home.server.down': 'Server is unreachable',
+  'realtime.online': 'Connected',
+  'realtime.connecting': 'Connecting…',
+  'realtime.offline': 'Offline',
 };

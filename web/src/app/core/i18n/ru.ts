@@ -32,6 +32,9 @@ export const ru = {
   'home.server.ok': 'Сервер работает',
   'home.server.degraded': 'Сервер работает частично',
   'home.server.down': 'Сервер недоступен',
+  'realtime.online': 'В сети',
+  'realtime.connecting': 'Подключение…',
+  'realtime.offline': 'Нет соединения',
 } as const;
 
 export type MessageKey = keyof typeof ru;

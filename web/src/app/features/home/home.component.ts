@@ -1,8 +1,10 @@
-import { Component, inject, signal } from '@angular/core';
+import { Component, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { AuthStore } from '../../core/auth/auth.store';
 import { HealthService, type HealthReport } from '../../core/health.service';
 import { I18n } from '../../core/i18n/i18n.service';
+import type { MessageKey } from '../../core/i18n/ru';
+import { Realtime } from '../../core/realtime/realtime.service';
 import { Router } from '@angular/router';
 
 type Status = { kind: 'loading' } | { kind: 'ready'; report: HealthReport } | { kind: 'unreachable' };
@@ -17,6 +19,8 @@ export class HomeComponent {
   protected readonly status = signal<Status>({ kind: 'loading' });
   protected readonly i18n = inject(I18n);
   protected readonly auth = inject(AuthStore);
+  protected readonly realtime = inject(Realtime);
+  protected readonly connectionLabel = computed((): MessageKey => `realtime.${this.realtime.state()}`);
   private readonly router = inject(Router);
 
   constructor() {
