@@ -1,3 +1,5 @@
+// The callbacks given to page.waitForFunction run in the browser.
+/// <reference lib="dom" />
 import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
