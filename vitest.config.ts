@@ -34,7 +34,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'integration',
-          include: ['{libs,services}/**/*.int.test.ts'],
+          include: ['{libs,services,deploy}/**/*.int.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
@@ -45,7 +45,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'system',
-          include: ['{services,e2e}/**/*.sys.test.ts'],
+          include: ['{services,e2e,deploy}/**/*.sys.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -11,3 +11,4 @@ export * from './schemas/health.js';
 export * from './events.js';
 export * from './schemas/chats.js';
 export * from './schemas/calls.js';
+export * from './permission-matrix.js';

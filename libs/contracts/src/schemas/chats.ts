@@ -42,11 +42,29 @@ export const Participant = z.object({
 });
 export type Participant = z.infer<typeof Participant>;
 
+export const SystemEvent = z.object({
+  kind: z.enum([
+    'chat.created',
+    'member.added',
+    'member.removed',
+    'member.left',
+    'member.role-changed',
+    'member.permissions-changed',
+    'chat.info-edited',
+    'owner.transferred',
+    'call.ended',
+  ]),
+  actorId: Id.nullable(),
+  targetIds: z.array(Id),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
 export const MessagePreview = z.object({
   id: Id,
   senderId: Id.nullable(),
   kind: z.enum(['text', 'system']),
   text: z.string(),
+  /** What a system line says happened, so a list can word it in the reader's language. */
+  system: SystemEvent.nullable(),
   createdAt: IsoDate,
 });
 
@@ -108,22 +126,6 @@ export const MessageText = z
   .max(4000)
   .refine(cleanText, 'must not contain control characters or broken Unicode')
   .refine((v) => v.trim().length > 0, 'must not be blank');
-export const SystemEvent = z.object({
-  kind: z.enum([
-    'chat.created',
-    'member.added',
-    'member.removed',
-    'member.left',
-    'member.role-changed',
-    'member.permissions-changed',
-    'chat.info-edited',
-    'owner.transferred',
-    'call.ended',
-  ]),
-  actorId: Id.nullable(),
-  targetIds: z.array(Id),
-  details: z.record(z.string(), z.unknown()).optional(),
-});
 export const Message = z.object({
   id: Id,
   chatId: Id,
@@ -154,6 +156,7 @@ export const HistoryQuery = z.strictObject({
 export const MessagePage = z.object({ items: z.array(Message), nextCursor: z.string().nullable() });
 export const ReadBody = z.strictObject({ messageId: Id });
 export const ReadState = z.object({ chatId: Id, userId: Id, seq: z.number().int(), unreadCount: z.number().int() });
+export type ReadState = z.infer<typeof ReadState>;
 
 /** What the calls service asks before every call action. */
 export const MembershipRequest = z.strictObject({ chatId: Id, userId: Id });

@@ -1,7 +1,7 @@
 import { ServiceError } from '@messenger/kit';
 import type { ChatDoc, ParticipantDoc } from './chat.model.js';
 import type { ChatsRepository } from './chats.repository.js';
-import { decide, type Action } from '../members/permission-matrix.js';
+import { decide, type Action } from '@messenger/contracts';
 
 /** "Not found" and "not a member" read the same, so a chat's existence never leaks. */
 export const chatNotFound = () => new ServiceError('NOT_FOUND', 'chat not found');

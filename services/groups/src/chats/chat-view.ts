@@ -1,5 +1,6 @@
 import type { Chat, UserSummary } from '@messenger/contracts';
 import type { ChatDoc } from './chat.model.js';
+import { mapSystemEvent } from '../messages/system-event-view.js';
 
 const unknownUser = (id: string): UserSummary => ({ id, username: 'deleted', name: 'Deleted account', avatarUrl: null });
 
@@ -49,6 +50,7 @@ export const mapChat = (
           senderId: chat.lastMessage.senderId,
           kind: chat.lastMessage.kind,
           text: chat.lastMessage.text,
+          system: mapSystemEvent(chat.lastMessage.system),
           createdAt: new Date(chat.lastMessage.createdAt).toISOString(),
         }
       : null,

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import type { CallSettings, Permissions, Role } from '@messenger/contracts';
+import type { MessageDoc } from '../messages/message.model.js';
 
 export interface ParticipantDoc {
   user: string;
@@ -15,6 +16,7 @@ export interface LastMessageDoc {
   senderId: string | null;
   kind: 'text' | 'system';
   text: string;
+  system?: MessageDoc['system'];
   createdAt: Date;
 }
 

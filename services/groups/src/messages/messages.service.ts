@@ -4,6 +4,7 @@ import type { ChatDoc } from '../chats/chat.model.js';
 import { loadAccess, requirePermission } from '../chats/chat-access.js';
 import type { ChatsRepository } from '../chats/chats.repository.js';
 import type { Pushes } from '../realtime/pushes.js';
+import { mapSystemEvent } from './system-event-view.js';
 import type { MessageDoc } from './message.model.js';
 import type { MessagesRepository } from './messages.repository.js';
 
@@ -16,14 +17,7 @@ export const mapMessage = (m: MessageDoc): Message => ({
   senderId: m.senderId,
   kind: m.kind,
   text: m.text,
-  system: m.system
-    ? {
-        kind: m.system.kind as NonNullable<Message['system']>['kind'],
-        actorId: m.system.actorId,
-        targetIds: m.system.targetIds,
-        ...(m.system.details ? { details: m.system.details } : {}),
-      }
-    : null,
+  system: mapSystemEvent(m.system),
   clientId: m.clientId,
   createdAt: m.createdAt.toISOString(),
 });
@@ -119,6 +113,7 @@ export class MessagesService {
       senderId: message.senderId,
       kind: message.kind,
       text: message.text.slice(0, PREVIEW_LENGTH),
+      system: input.system,
       createdAt: inserted.createdAt,
       seq,
     });

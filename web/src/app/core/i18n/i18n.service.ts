@@ -5,6 +5,9 @@ import { ru, type MessageKey } from './ru';
 export type Lang = 'ru' | 'en';
 const DICTIONARIES: Record<Lang, Record<MessageKey, string>> = { ru, en };
 const STORAGE_KEY = 'messenger.lang';
+/** The plural categories each language's entries list, in order (Intl.PluralRules names them). */
+const PLURAL_FORMS: Record<Lang, Intl.LDMLPluralRule[]> = { ru: ['one', 'few', 'many'], en: ['one', 'other'] };
+const startOfDay = (date: Date): number => new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
 
 /**
  * Runtime translations: the language comes from the user's choice, else the browser, and can be
@@ -22,6 +25,43 @@ export class I18n {
   t(key: MessageKey, params: Record<string, string | number> = {}): string {
     const template = DICTIONARIES[this.lang()][key];
     return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+  }
+
+  /**
+   * A count with its word in the right form: the entry holds the forms separated by `|`, in the
+   * order of PLURAL_FORMS for the language ("{count} участник|{count} участника|{count} участников").
+   */
+  plural(key: MessageKey, count: number, params: Record<string, string | number> = {}): string {
+    const lang = this.lang();
+    const forms = DICTIONARIES[lang][key].split('|');
+    const category = new Intl.PluralRules(lang).select(count);
+    const index = Math.max(0, PLURAL_FORMS[lang].indexOf(category));
+    const template = forms[Math.min(index, forms.length - 1)]!;
+    return template.replace(/\{(\w+)\}/g, (_, name: string) => String(name === 'count' ? count : (params[name] ?? `{${name}}`)));
+  }
+
+  /** Time of day of a message ("14:05" / "2:05 PM"). */
+  time(iso: string): string {
+    return new Intl.DateTimeFormat(this.lang(), { hour: 'numeric', minute: '2-digit' }).format(new Date(iso));
+  }
+
+  /** A day separator: "Сегодня", "Вчера", or the date, with the year only when it is not this year. */
+  day(iso: string, now = new Date()): string {
+    const date = new Date(iso);
+    const days = Math.round((startOfDay(now) - startOfDay(date)) / 86_400_000);
+    if (days === 0) return this.t('date.today');
+    if (days === 1) return this.t('date.yesterday');
+    const sameYear = date.getFullYear() === now.getFullYear();
+    return new Intl.DateTimeFormat(this.lang(), { day: 'numeric', month: 'long', ...(sameYear ? {} : { year: 'numeric' }) }).format(date);
+  }
+
+  /** The chat list's stamp: time today, weekday this week, else a short date. */
+  stamp(iso: string, now = new Date()): string {
+    const date = new Date(iso);
+    const days = Math.round((startOfDay(now) - startOfDay(date)) / 86_400_000);
+    if (days === 0) return this.time(iso);
+    if (days < 7) return new Intl.DateTimeFormat(this.lang(), { weekday: 'short' }).format(date);
+    return new Intl.DateTimeFormat(this.lang(), { day: 'numeric', month: 'short' }).format(date);
   }
 
   set(lang: Lang): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MEMBER_PERMISSIONS, type Role } from '@messenger/contracts';
+import { DEFAULT_MEMBER_PERMISSIONS, type Role } from './schemas/chats.js';
 import { decide, type Action, type Actor, type ChatKind } from './permission-matrix.js';
 
 const none = { canAddMembers: false, canRemoveMembers: false, canEditInfo: false, canStartCall: false };

@@ -1,4 +1,4 @@
-import type { Permissions, Role } from '@messenger/contracts';
+import type { Permissions, Role } from './schemas/chats.js';
 
 export type ChatKind = 'personal' | 'group' | 'channel';
 
@@ -25,8 +25,9 @@ const deny = (permission: string): Verdict => ({ allowed: false, permission });
 const allow: Verdict = { allowed: true };
 
 /**
- * Who may do what in a chat. This function is the whole rule; docs/permissions.md is its table,
- * and members.sys.test.ts walks every cell against the running service.
+ * Who may do what in a chat. This function is the whole rule, shared by the groups service (which
+ * enforces it) and the web client (which shows only the actions it allows); docs/permissions.md is its table,
+ * and services/groups' permissions.sys.test.ts walks every cell against the running service.
  *
  * - owner: everything.
  * - admin: add members; remove members (not the owner, not other admins); edit info and call

@@ -1,0 +1,106 @@
+import { HttpClient, HttpParams } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import { firstValueFrom, type Observable } from 'rxjs';
+import type {
+  Chat,
+  CreateGroupBody,
+  Message,
+  Permissions,
+  PresenceStatus,
+  ReadState,
+  UpdateChatBody,
+  UpdateMemberBody,
+  UserSummary,
+} from '@messenger/contracts';
+import type { z } from 'zod';
+import { ApiError } from './api-error';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * The HTTP API as the app uses it, typed by the contracts the gateway routes from
+ * (libs/contracts/src/routes.ts). Every failure comes out as an ApiError with the stable code.
+ */
+@Injectable({ providedIn: 'root' })
+export class Api {
+  private readonly http = inject(HttpClient);
+
+  chats(): Promise<Page<Chat>> {
+    return this.call(this.http.get<Page<Chat>>('/api/chats'));
+  }
+
+  chat(chatId: string): Promise<Chat> {
+    return this.call(this.http.get<Chat>(`/api/chats/${chatId}`));
+  }
+
+  personalChat(userId: string): Promise<Chat> {
+    return this.call(this.http.post<Chat>('/api/chats/personal', { userId }));
+  }
+
+  createGroup(body: z.input<typeof CreateGroupBody>): Promise<Chat> {
+    return this.call(this.http.post<Chat>('/api/chats', body));
+  }
+
+  updateChat(chatId: string, body: z.input<typeof UpdateChatBody>): Promise<Chat> {
+    return this.call(this.http.patch<Chat>(`/api/chats/${chatId}`, body));
+  }
+
+  deleteChat(chatId: string): Promise<void> {
+    return this.call(this.http.delete<void>(`/api/chats/${chatId}`));
+  }
+
+  uploadChatAvatar(chatId: string, image: Blob): Promise<Chat> {
+    return this.call(this.http.put<Chat>(`/api/chats/${chatId}/avatar`, image, { headers: { 'content-type': image.type } }));
+  }
+
+  addMembers(chatId: string, userIds: string[]): Promise<Chat> {
+    return this.call(this.http.post<Chat>(`/api/chats/${chatId}/members`, { userIds }));
+  }
+
+  /** Removing myself is leaving. */
+  removeMember(chatId: string, userId: string): Promise<void> {
+    return this.call(this.http.delete<void>(`/api/chats/${chatId}/members/${userId}`));
+  }
+
+  updateMember(chatId: string, userId: string, body: z.input<typeof UpdateMemberBody> & { permissions?: Partial<Permissions> }): Promise<Chat> {
+    return this.call(this.http.patch<Chat>(`/api/chats/${chatId}/members/${userId}`, body));
+  }
+
+  transferOwnership(chatId: string, userId: string): Promise<Chat> {
+    return this.call(this.http.post<Chat>(`/api/chats/${chatId}/owner`, { userId }));
+  }
+
+  /** Newest first, older than `before`; or oldest first, newer than `after` (re-sync). */
+  messages(chatId: string, query: { before?: number; after?: number; limit?: number }): Promise<Page<Message>> {
+    let params = new HttpParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) params = params.set(key, value);
+    return this.call(this.http.get<Page<Message>>(`/api/chats/${chatId}/messages`, { params }));
+  }
+
+  send(chatId: string, text: string, clientId: string): Promise<Message> {
+    return this.call(this.http.post<Message>(`/api/chats/${chatId}/messages`, { text, clientId }));
+  }
+
+  markRead(chatId: string, messageId: string): Promise<ReadState> {
+    return this.call(this.http.post<ReadState>(`/api/chats/${chatId}/read`, { messageId }));
+  }
+
+  searchUsers(q: string, limit = 20): Promise<Page<UserSummary>> {
+    return this.call(this.http.get<Page<UserSummary>>('/api/users/search', { params: { q, limit } }));
+  }
+
+  presence(ids: string[]): Promise<{ items: PresenceStatus[] }> {
+    return this.call(this.http.get<{ items: PresenceStatus[] }>('/api/users/presence', { params: { ids: ids.join(',') } }));
+  }
+
+  private async call<T>(request: Observable<T>): Promise<T> {
+    try {
+      return await firstValueFrom(request);
+    } catch (error) {
+      throw ApiError.from(error);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { Component, computed, inject, input, output } from '@angular/core';
+import { LucideArrowLeft, LucidePhone, LucideSettings, LucideUsers, LucideVideo } from '@lucide/angular';
+import type { Chat } from '@messenger/contracts';
+import { AuthStore } from '../../../core/auth/auth.store';
+import { TypingStore } from '../../../core/chats/typing.store';
+import { I18n } from '../../../core/i18n/i18n.service';
+import { PeopleStore } from '../../../core/people/people.store';
+import { PresenceStore } from '../../../core/people/presence.store';
+import { AvatarComponent } from '../../../shared/avatar.component';
+
+/** The plan's Header: who or what this chat is, its state (members, presence, typing), and its actions. */
+@Component({
+  selector: 'app-chat-header',
+  imports: [AvatarComponent, LucideArrowLeft, LucidePhone, LucideVideo, LucideUsers, LucideSettings],
+  templateUrl: './chat-header.component.html',
+  styleUrl: './chat-header.component.scss',
+})
+export class ChatHeaderComponent {
+  protected readonly i18n = inject(I18n);
+  private readonly auth = inject(AuthStore);
+  private readonly presence = inject(PresenceStore);
+  private readonly typing = inject(TypingStore);
+  private readonly people = inject(PeopleStore);
+  readonly chat = input.required<Chat>();
+  readonly membersOpen = input(false);
+  readonly canEdit = input(false);
+  readonly back = output<void>();
+  readonly toggleMembers = output<void>();
+  readonly openSettings = output<void>();
+
+  private readonly peerId = computed(() => {
+    const chat = this.chat();
+    return chat.type === 'personal' ? (chat.participants.find((p) => p.user.id !== this.auth.user()?.id)?.user.id ?? null) : null;
+  });
+  protected readonly peerOnline = computed(() => {
+    const peer = this.peerId();
+    return peer ? this.presence.online(peer) : null;
+  });
+
+  protected readonly subtitle = computed(() => {
+    const chat = this.chat();
+    const typists = this.typing.typing(chat.id);
+    if (typists.length) {
+      if (chat.type === 'personal') return this.i18n.t('typing.one');
+      const names = typists.map((id) => this.people.get(id)?.name ?? this.i18n.t('system.someone'));
+      return names.length === 1 ? this.i18n.t('typing.named', { name: names[0]! }) : this.i18n.plural('typing.many', names.length);
+    }
+    const peer = this.peerId();
+    if (peer) {
+      const status = this.presence.status(peer);
+      if (status?.online) return this.i18n.t('presence.online');
+      if (status?.lastSeenAt) return this.i18n.t('presence.lastSeen', { when: `${this.i18n.day(status.lastSeenAt).toLocaleLowerCase()} ${this.i18n.time(status.lastSeenAt)}` });
+      return this.i18n.t('presence.offline');
+    }
+    return this.i18n.plural('chat.members', chat.memberCount);
+  });
+  protected readonly typingNow = computed(() => this.typing.typing(this.chat().id).length > 0);
+}

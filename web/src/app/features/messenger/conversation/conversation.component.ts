@@ -1,0 +1,90 @@
+import { Component, computed, effect, inject, input, OnDestroy, signal, untracked } from '@angular/core';
+import { Router } from '@angular/router';
+import { AuthStore } from '../../../core/auth/auth.store';
+import { abilitiesIn } from '../../../core/chats/abilities';
+import { ChatsStore } from '../../../core/chats/chats.store';
+import { MessagesStore } from '../../../core/chats/messages.store';
+import { I18n } from '../../../core/i18n/i18n.service';
+import { GroupSettingsComponent } from '../settings/group-settings.component';
+import { MembersPanelComponent } from '../members/members-panel.component';
+import { ChatHeaderComponent } from './chat-header.component';
+import { ComposerComponent } from './composer.component';
+import { MessageListComponent } from './message-list.component';
+
+const PANEL_KEY = 'messenger.membersPanel';
+
+/** An open chat: header, history, composer; the members panel beside it and the settings dialog. */
+@Component({
+  selector: 'app-conversation',
+  imports: [ChatHeaderComponent, MessageListComponent, ComposerComponent, MembersPanelComponent, GroupSettingsComponent],
+  templateUrl: './conversation.component.html',
+  styleUrl: './conversation.component.scss',
+})
+export class ConversationComponent implements OnDestroy {
+  protected readonly i18n = inject(I18n);
+  protected readonly chats = inject(ChatsStore);
+  private readonly messages = inject(MessagesStore);
+  private readonly auth = inject(AuthStore);
+  private readonly router = inject(Router);
+  /** From the route (`/chats/:chatId`). */
+  readonly chatId = input.required<string>();
+  protected readonly chat = computed(() => this.chats.get(this.chatId()));
+  protected readonly missing = signal(false);
+  protected readonly membersOpen = signal(readPanelChoice());
+  protected readonly settingsOpen = signal(false);
+  protected readonly abilities = computed(() => {
+    const chat = this.chat();
+    return chat ? abilitiesIn(chat, this.auth.user()?.id ?? '') : null;
+  });
+  protected readonly departure = computed(() => {
+    const gone = this.chats.departure();
+    return gone && gone.chatId === this.chatId() ? gone : null;
+  });
+
+  constructor() {
+    effect(() => {
+      const chatId = this.chatId();
+      untracked(() => {
+        this.chats.activeId.set(chatId);
+        this.chats.departure.set(null);
+        this.missing.set(false);
+        this.settingsOpen.set(false);
+        void this.open(chatId);
+      });
+    });
+  }
+
+  ngOnDestroy(): void {
+    this.chats.activeId.set(null);
+  }
+
+  protected toggleMembers(): void {
+    this.membersOpen.update((open) => !open);
+    try {
+      localStorage.setItem(PANEL_KEY, this.membersOpen() ? '1' : '0');
+    } catch {
+      // no storage: the choice lasts for this page
+    }
+  }
+
+  protected async back(): Promise<void> {
+    await this.router.navigateByUrl('/');
+  }
+
+  private async open(chatId: string): Promise<void> {
+    // A chat opened by link may not be in the list yet; a 404 means it is not ours to see.
+    if (!this.chats.get(chatId) && !(await this.chats.refresh(chatId))) {
+      if (this.chatId() === chatId) this.missing.set(true);
+      return;
+    }
+    await this.messages.open(chatId);
+  }
+}
+
+const readPanelChoice = (): boolean => {
+  try {
+    return localStorage.getItem(PANEL_KEY) !== '0' && matchMedia('(min-width: 1200px)').matches;
+  } catch {
+    return false;
+  }
+};

@@ -1,0 +1,54 @@
+import { Component, computed, effect, inject, signal } from '@angular/core';
+import { Router, RouterOutlet } from '@angular/router';
+import { LucideMenu, LucidePlus, LucideSearch } from '@lucide/angular';
+import type { Chat } from '@messenger/contracts';
+import { AuthStore } from '../../core/auth/auth.store';
+import { ChatsStore } from '../../core/chats/chats.store';
+import { I18n } from '../../core/i18n/i18n.service';
+import type { MessageKey } from '../../core/i18n/ru';
+import { Realtime } from '../../core/realtime/realtime.service';
+import { AvatarComponent } from '../../shared/avatar.component';
+import { ChatListComponent } from './chat-list/chat-list.component';
+import { CreateGroupModalComponent } from './modals/create-group-modal.component';
+import { MenuModalComponent } from './modals/menu-modal.component';
+import { NewChatModalComponent } from './modals/new-chat-modal.component';
+
+type Dialog = 'menu' | 'create-group' | 'new-chat' | null;
+
+/**
+ * The signed-in screen: the chat list on the left, the open conversation on the right. Below 720 px
+ * one of the two fills the screen, like a phone messenger.
+ */
+@Component({
+  selector: 'app-messenger',
+  imports: [RouterOutlet, ChatListComponent, AvatarComponent, MenuModalComponent, CreateGroupModalComponent, NewChatModalComponent, LucideMenu, LucidePlus, LucideSearch],
+  templateUrl: './messenger.component.html',
+  styleUrl: './messenger.component.scss',
+})
+export class MessengerComponent {
+  protected readonly i18n = inject(I18n);
+  protected readonly auth = inject(AuthStore);
+  protected readonly chats = inject(ChatsStore);
+  protected readonly realtime = inject(Realtime);
+  private readonly router = inject(Router);
+  protected readonly dialog = signal<Dialog>(null);
+  protected readonly connectionLabel = computed((): MessageKey => `realtime.${this.realtime.state()}`);
+
+  constructor() {
+    // The socket's first "ready" loads the list too; this covers a slow or failing socket.
+    effect(() => {
+      if (this.auth.signedIn() && this.chats.state() === 'idle') void this.chats.load();
+    });
+  }
+
+  protected async opened(chat: Chat): Promise<void> {
+    this.dialog.set(null);
+    await this.router.navigate(['/chats', chat.id]);
+  }
+
+  protected async signOut(): Promise<void> {
+    this.dialog.set(null);
+    await this.auth.signOut();
+    await this.router.navigateByUrl('/sign-in');
+  }
+}
