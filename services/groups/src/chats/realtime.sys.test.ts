@@ -123,6 +123,13 @@ describe('groups in real time, over two gateways', () => {
     const { anna, boris } = people;
     const chat = (await anna.api.call<ChatBody>('POST', '/api/chats', { type: 'group', name: 'Непрочитанное', memberIds: [boris.id] }))
       .body;
+    // Creating it is not news to its creator; for Boris the "created" line is unread, and the preview
+    // carries the event so his list can word it in his language.
+    const mine = (await anna.api.call<{ items: ChatBody[] }>('GET', '/api/chats')).body.items.find((c) => c.id === chat.id)!;
+    expect(mine.unreadCount).toBe(0);
+    const his = (await boris.api.call<{ items: ChatBody[] }>('GET', '/api/chats')).body.items.find((c) => c.id === chat.id)!;
+    expect(his.unreadCount).toBe(1);
+    expect(his.lastMessage).toMatchObject({ kind: 'system', system: { kind: 'chat.created', actorId: anna.id, targetIds: [boris.id] } });
     const m1 = await anna.api.call<{ id: string }>('POST', `/api/chats/${chat.id}/messages`, { text: 'раз' });
     await anna.api.call('POST', `/api/chats/${chat.id}/messages`, { text: 'два' });
     const list = (await boris.api.call<{ items: ChatBody[] }>('GET', '/api/chats')).body.items;

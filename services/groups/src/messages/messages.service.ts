@@ -54,7 +54,10 @@ export class MessagesService {
 
   /** A system line in the chat ("Анна added Борис"), shown apart from people's messages. */
   async appendSystem(chat: ChatDoc, event: SystemEventDoc, text: string, dedupeKey?: string): Promise<Message> {
-    return (await this.store(chat, { senderId: null, kind: 'system', text, system: event, clientId: null, dedupeKey })).message;
+    const stored = await this.store(chat, { senderId: null, kind: 'system', text, system: event, clientId: null, dedupeKey });
+    // What I did myself is not news to me: it does not count as unread for the one who did it.
+    if (event.actorId) await this.messages.markRead(chat._id.toHexString(), event.actorId, stored.seq);
+    return stored.message;
   }
 
   async history(userId: string, chatId: string, query: { before?: number; after?: number; limit: number }) {

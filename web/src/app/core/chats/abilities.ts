@@ -13,6 +13,8 @@ export const abilitiesIn = (chat: Chat, myId: string): Abilities => {
     can: (action, target) => {
       if (!me) return false;
       if (target?.user.id === myId) return false; // acting on myself is leaving, not an action here
+      // Flags only limit members; an admin's are moot, so they are not offered.
+      if (action === 'setPermissions' && target?.role !== 'member') return false;
       return decide(chat.type, me, action, target ? { role: target.role } : undefined).allowed;
     },
   };

@@ -127,16 +127,18 @@ export class MessagesStore {
     }
   }
 
-  /** Everything after the newest known message, page by page (after a reconnect or a gap). */
-  async catchUp(chatId: string): Promise<void> {
+  /** Everything after a message (by default the newest known), page by page: after a reconnect, or a gap. */
+  async catchUp(chatId: string, from?: number): Promise<void> {
     if (this.catchingUp.has(chatId) || this.timeline(chatId).state !== 'ready') return;
     this.catchingUp.add(chatId);
     try {
+      let after = from ?? this.timeline(chatId).items.at(-1)?.seq ?? 0;
       for (;;) {
-        const after = this.timeline(chatId).items.at(-1)?.seq ?? 0;
         const page = await this.api.messages(chatId, { after, limit: 100 });
         this.update(chatId, (t) => ({ ...t, items: mergeMessages(t.items, page.items), outgoing: confirmed(t.outgoing, page.items) }));
-        if (page.nextCursor === null) break;
+        const last = page.items.at(-1);
+        if (page.nextCursor === null || !last) break;
+        after = last.seq;
       }
     } catch {
       // The next reconnect or push tries again.
@@ -150,7 +152,7 @@ export class MessagesStore {
     if (!current || current.state !== 'ready') return;
     const newest = current.items.at(-1)?.seq ?? 0;
     this.update(message.chatId, (t) => ({ ...t, items: mergeMessages(t.items, [message]), outgoing: confirmed(t.outgoing, [message]) }));
-    if (message.seq > newest + 1) void this.catchUp(message.chatId);
+    if (message.seq > newest + 1) void this.catchUp(message.chatId, newest);
   }
 
   private async deliver(chatId: string, outgoing: Outgoing): Promise<void> {

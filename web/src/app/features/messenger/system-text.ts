@@ -1,5 +1,6 @@
 import type { Message } from '@messenger/contracts';
 import type { I18n } from '../../core/i18n/i18n.service';
+import type { MessageKey } from '../../core/i18n/ru';
 import type { PeopleStore } from '../../core/people/people.store';
 
 export type SystemEvent = NonNullable<Message['system']>;
@@ -12,31 +13,38 @@ export const formatDuration = (seconds: number): string => {
   return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
 };
 
-/** A system line in the reader's language, naming people as the reader knows them ("Вы" for themselves). */
+type ActorKey = 'created' | 'added' | 'removed' | 'left' | 'promoted' | 'demoted' | 'permissions' | 'owner' | 'renamed' | 'avatar' | 'described';
+
+/**
+ * A system line in the reader's language, naming people as the reader knows them. The reader's own
+ * actions have their own wording ("Вы создали группу"), since Russian verbs agree with the subject.
+ */
 export const systemText = (i18n: I18n, people: PeopleStore, myId: string, event: SystemEvent, text: string): string => {
-  const name = (id: string | null) => (id === null ? i18n.t('system.someone') : id === myId ? i18n.t('system.you') : (people.get(id)?.name ?? i18n.t('system.someone')));
+  const name = (id: string | null) => (id === null ? i18n.t('system.someone') : (people.get(id)?.name ?? i18n.t('system.someone')));
+  const byMe = event.actorId !== null && event.actorId === myId;
   const actor = name(event.actorId);
-  const targets = event.targetIds.map(name).join(', ');
+  const targets = event.targetIds.map((id) => (id === myId ? i18n.t('system.youObject') : name(id))).join(', ');
+  const say = (key: ActorKey, params: Record<string, string> = {}) =>
+    i18n.t((byMe ? `system.${key}.byYou` : `system.${key}`) as MessageKey, { actor, targets, ...params });
   const details = event.details ?? {};
   switch (event.kind) {
     case 'chat.created':
-      return i18n.t('system.created', { actor, name: text });
+      return say('created', { name: text });
     case 'member.added':
-      return i18n.t('system.added', { actor, targets });
+      return say('added');
     case 'member.removed':
-      return i18n.t('system.removed', { actor, targets });
+      return say('removed');
     case 'member.left':
-      return i18n.t('system.left', { actor });
+      return say('left');
     case 'member.role-changed':
-      return i18n.t(details['role'] === 'admin' ? 'system.promoted' : 'system.demoted', { actor, targets });
+      return say(details['role'] === 'admin' ? 'promoted' : 'demoted');
     case 'member.permissions-changed':
-      return i18n.t('system.permissions', { actor, targets });
+      return event.targetIds.includes(myId) ? i18n.t('system.permissions.yours', { actor }) : say('permissions');
     case 'owner.transferred':
-      return i18n.t('system.owner', { actor, targets });
+      return say('owner');
     case 'chat.info-edited':
-      if (typeof details['name'] === 'string') return i18n.t('system.renamed', { actor, name: details['name'] });
-      if (details['avatar']) return i18n.t('system.avatar', { actor });
-      return i18n.t('system.described', { actor });
+      if (typeof details['name'] === 'string') return say('renamed', { name: details['name'] });
+      return say(details['avatar'] ? 'avatar' : 'described');
     case 'call.ended': {
       const reason = details['endReason'];
       const video = details['type'] === 'video';
