@@ -127,6 +127,8 @@ describe('journey: a group made through the dialog, live for both members, with 
     await anna.page.type('[data-test=composer]', 'Начнём с «Анны Карениной».');
     await anna.page.press('[data-test=composer]', 'Enter');
     await waitForText(boris.page, '[data-test=message-text]', 'Привет, Борис!\nНачнём с «Анны Карениной».');
+    // Boris has the chat open at the bottom, so he has read it: Anna's message gets its read tick.
+    await anna.page.waitForSelector('[data-test=message] [data-test=read]');
     expect(await layoutProblems(boris.page)).toEqual([]);
     await shot(boris, '05-boris-conversation-en-360');
     await shot(anna, '06-anna-conversation-ru-1440');

@@ -83,6 +83,8 @@ export const Chat = z.object({
   lastMessage: MessagePreview.nullable(),
   unreadCount: z.number().int(),
   liveCallId: z.string().nullable(),
+  /** The furthest message another member has read: the viewer's own messages up to it show as read. */
+  othersReadSeq: z.number().int(),
   createdAt: IsoDate,
   updatedAt: IsoDate,
 });

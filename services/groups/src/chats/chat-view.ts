@@ -56,6 +56,7 @@ export const mapChat = (
       : null,
     unreadCount: Math.max(0, chat.lastSeq - readSeq),
     liveCallId: chat.liveCallId,
+    othersReadSeq: Math.max(0, ...(chat.topReads ?? []).filter((r) => r.user !== viewerId).map((r) => r.seq)),
     createdAt: chat.createdAt.toISOString(),
     updatedAt: chat.updatedAt.toISOString(),
   };

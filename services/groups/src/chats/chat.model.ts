@@ -42,6 +42,11 @@ export interface ChatDoc {
   lastMessage: LastMessageDoc | null;
   lastActivityAt: Date;
   liveCallId: string | null;
+  /**
+   * The two furthest read positions of distinct members: whatever the viewer, the furthest another
+   * member has read is among them (read ticks on the viewer's own messages).
+   */
+  topReads?: { user: string; seq: number }[];
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -84,6 +89,7 @@ const schema = new Schema<ChatDoc>(
     lastMessage: { type: Schema.Types.Mixed, default: null },
     lastActivityAt: { type: Date, default: Date.now, index: true },
     liveCallId: { type: String, default: null },
+    topReads: { type: [{ _id: false, user: String, seq: Number }], default: [] },
     version: { type: Number, default: 0 },
   },
   { timestamps: true, collection: 'chats' },

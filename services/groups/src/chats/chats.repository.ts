@@ -83,6 +83,19 @@ export class ChatsRepository {
     return chat.lastSeq;
   }
 
+  /**
+   * Moves a member's entry in the chat's furthest reads. Read-modify-write without a guard: two
+   * racing readers can hide one update until that member reads again, which only delays a tick.
+   */
+  async recordRead(chatId: Types.ObjectId, userId: string, seq: number): Promise<void> {
+    const chat = await this.chats.findById(chatId, { topReads: 1 }).lean<Pick<ChatDoc, 'topReads'>>().exec();
+    const current = chat?.topReads ?? [];
+    if (current.some((r) => r.user === userId && r.seq >= seq)) return;
+    const next = [...current.filter((r) => r.user !== userId), { user: userId, seq }].sort((a, b) => b.seq - a.seq).slice(0, 2);
+    if (current.length === next.length && current.every((r, i) => r.user === next[i]!.user && r.seq === next[i]!.seq)) return;
+    await this.chats.updateOne({ _id: chatId }, { $set: { topReads: next } }).exec();
+  }
+
   /** Keeps the chat's counter at least at `seq` (unread counts come from it). */
   async raiseSeq(chatId: Types.ObjectId, seq: number): Promise<void> {
     await this.chats.updateOne({ _id: chatId }, { $max: { lastSeq: seq } }).exec();

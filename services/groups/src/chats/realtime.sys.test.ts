@@ -9,6 +9,7 @@ type ChatBody = {
   type: string;
   participants: { user: { id: string }; role: string }[];
   unreadCount: number;
+  othersReadSeq: number;
   lastMessage: { text: string } | null;
 };
 
@@ -140,6 +141,10 @@ describe('groups in real time, over two gateways', () => {
     expect(read.body.unreadCount).toBe(1);
     const own = (await anna.api.call<{ items: ChatBody[] }>('GET', '/api/chats')).body.items.find((c) => c.id === chat.id)!;
     expect(own.unreadCount).toBe(0);
+    // Read ticks: Anna sees Boris got as far as "раз" (seq 2); Boris sees Anna read all she sent (seq 3).
+    expect(own.othersReadSeq).toBe(2);
+    const borisView = (await boris.api.call<ChatBody>('GET', `/api/chats/${chat.id}`)).body;
+    expect(borisView.othersReadSeq).toBe(3);
   });
 
   it('hands ownership to the longest-standing admin, else member, and deletes the group when the last one leaves', async () => {

@@ -48,7 +48,7 @@ export class MessagesService {
       clientId: input.clientId ?? null,
       dedupeKey,
     });
-    await this.messages.markRead(chatId, userId, stored.seq);
+    await this.markRead(access.chat, userId, stored.seq);
     return stored.message;
   }
 
@@ -56,7 +56,7 @@ export class MessagesService {
   async appendSystem(chat: ChatDoc, event: SystemEventDoc, text: string, dedupeKey?: string): Promise<Message> {
     const stored = await this.store(chat, { senderId: null, kind: 'system', text, system: event, clientId: null, dedupeKey });
     // What I did myself is not news to me: it does not count as unread for the one who did it.
-    if (event.actorId) await this.messages.markRead(chat._id.toHexString(), event.actorId, stored.seq);
+    if (event.actorId) await this.markRead(chat, event.actorId, stored.seq);
     return stored.message;
   }
 
@@ -76,7 +76,7 @@ export class MessagesService {
     const { chat } = await loadAccess(this.chats, chatId, userId);
     const message = await this.messages.findById(chat._id, messageId);
     if (!message) throw notFound('message');
-    const seq = await this.messages.markRead(chatId, userId, message.seq);
+    const seq = await this.markRead(chat, userId, message.seq);
     const state = { chatId, userId, seq, unreadCount: Math.max(0, chat.lastSeq - seq) };
     this.pushes.send(
       chat.participants.map((p) => p.user),
@@ -84,6 +84,12 @@ export class MessagesService {
       state,
     );
     return state;
+  }
+
+  private async markRead(chat: ChatDoc, userId: string, seq: number): Promise<number> {
+    const marked = await this.messages.markRead(chat._id.toHexString(), userId, seq);
+    await this.chats.recordRead(chat._id, userId, marked);
+    return marked;
   }
 
   private async store(

@@ -62,6 +62,7 @@ export const aChat = (participants: Participant[], overrides: Partial<Chat> = {}
   lastMessage: null,
   unreadCount: 0,
   liveCallId: null,
+  othersReadSeq: 0,
   createdAt: '2026-11-01T10:00:00.000Z',
   updatedAt: '2026-11-01T10:00:00.000Z',
   ...overrides,

@@ -97,6 +97,21 @@ describe('ChatsStore', () => {
     expect(store.get(chat.id)!.participants.find((p) => p.user.id === boris.id)!.role).toBe('admin');
   });
 
+  it('moves the read tick when another member reads or writes, but not for my own reading', () => {
+    const { store, realtime } = setup();
+    const chat = aChat([aMember(anna, 'owner'), aMember(boris)]);
+    store.upsert(chat);
+    realtime.push('message.read', { chatId: chat.id, userId: boris.id, seq: 4, unreadCount: 0 });
+    expect(store.get(chat.id)!.othersReadSeq).toBe(4);
+    realtime.push('message.read', { chatId: chat.id, userId: anna.id, seq: 9, unreadCount: 0 });
+    expect(store.get(chat.id)!.othersReadSeq).toBe(4);
+    realtime.push('message.created', aMessage(chat.id, 7, boris.id));
+    expect(store.get(chat.id)!.othersReadSeq).toBe(7);
+    // A late, older read never moves it back.
+    realtime.push('message.read', { chatId: chat.id, userId: boris.id, seq: 5, unreadCount: 2 });
+    expect(store.get(chat.id)!.othersReadSeq).toBe(7);
+  });
+
   it('filters by chat name and by a member’s username', () => {
     const { store } = setup();
     store.upsert(aChat([aMember(anna), aMember(boris)], { name: 'Книжный клуб' }));

@@ -63,8 +63,9 @@ export class ChatsStore {
       this.patch(chatId, (chat) => ({ ...chat, participants: chat.participants.map((p) => (p.user.id === userId ? { ...p, role, permissions } : p)) })),
     );
     this.realtime.on('message.created', (message) => this.noteMessage(message));
-    this.realtime.on('message.read', ({ chatId, userId, unreadCount }) => {
+    this.realtime.on('message.read', ({ chatId, userId, seq, unreadCount }) => {
       if (userId === this.me()) this.patch(chatId, (chat) => ({ ...chat, unreadCount }));
+      else this.patch(chatId, (chat) => ({ ...chat, othersReadSeq: Math.max(chat.othersReadSeq, seq) }));
     });
     this.realtime.on('user.updated', (user) =>
       this.byId.update((chats) => {
@@ -144,6 +145,8 @@ export class ChatsStore {
       ...chat,
       lastMessage: { id: message.id, senderId: message.senderId, kind: message.kind, text: message.text, system: message.system, createdAt: message.createdAt },
       unreadCount: mine ? chat.unreadCount : chat.unreadCount + 1,
+      // Whoever writes has read everything before their message.
+      othersReadSeq: mine || !message.senderId ? chat.othersReadSeq : Math.max(chat.othersReadSeq, message.seq),
     }));
   }
 

@@ -76,6 +76,8 @@ export const en: Record<MessageKey, string> = {
   'conversation.beginningPersonal': 'This is the beginning of your conversation with {name}.',
   'conversation.newMessages': 'New messages',
   'conversation.notSent': 'Not sent.',
+  'conversation.read': 'Read',
+  'conversation.sent': 'Delivered',
   'conversation.discard': 'Delete',
   'conversation.sending': 'Sending…',
   'conversation.toLatest': 'Jump to latest messages',

@@ -75,6 +75,8 @@ export const ru = {
   'conversation.beginningPersonal': 'Это начало вашей переписки с {name}.',
   'conversation.newMessages': 'Новые сообщения',
   'conversation.notSent': 'Не отправлено.',
+  'conversation.read': 'Прочитано',
+  'conversation.sent': 'Доставлено',
   'conversation.discard': 'Удалить',
   'conversation.sending': 'Отправляется…',
   'conversation.toLatest': 'К последним сообщениям',

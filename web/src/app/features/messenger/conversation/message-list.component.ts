@@ -1,5 +1,5 @@
 import { Component, ElementRef, Injector, afterNextRender, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
-import { LucideArrowDown, LucideRotateCw, LucideX } from '@lucide/angular';
+import { LucideArrowDown, LucideCheck, LucideCheckCheck, LucideRotateCw, LucideX } from '@lucide/angular';
 import type { Chat } from '@messenger/contracts';
 import { AuthStore } from '../../../core/auth/auth.store';
 import { MessagesStore } from '../../../core/chats/messages.store';
@@ -21,7 +21,7 @@ const LOAD_OLDER_PX = 400;
  */
 @Component({
   selector: 'app-message-list',
-  imports: [AvatarComponent, LucideRotateCw, LucideX, LucideArrowDown],
+  imports: [AvatarComponent, LucideRotateCw, LucideX, LucideArrowDown, LucideCheck, LucideCheckCheck],
   templateUrl: './message-list.component.html',
   styleUrl: './message-list.component.scss',
 })
