@@ -144,6 +144,16 @@ describe('journey: a group made through the dialog, live for both members, with 
     await shot(anna, '07-anna-promoted-boris-ru-1440');
     await shot(boris, '08-boris-promoted-en-360');
 
+    // Group settings: Anna lets only admins speak in calls; the switch shows what the server stored.
+    await anna.page.click('[data-test=open-settings]');
+    await anna.page.waitForSelector('[data-test=only-admins]');
+    await anna.page.click('[data-test=only-admins]');
+    await anna.page.waitForFunction(() => (document.querySelector('[data-test=only-admins]') as HTMLInputElement | null)?.checked === true);
+    expect(await layoutProblems(anna.page)).toEqual([]);
+    await shot(anna, '08a-anna-settings-ru-1440');
+    await anna.page.keyboard.press('Escape');
+    await anna.page.waitForSelector('[role=dialog]', { state: 'detached' });
+
     // Then removes him: the chat leaves his list and his open conversation says why.
     await anna.page.click('[data-test=remove-member]');
     await waitForText(anna.page, '[data-test=chat-subtitle]', '1 участник');

@@ -1,12 +1,14 @@
 import { A11yModule } from '@angular/cdk/a11y';
-import { Component, input, output } from '@angular/core';
+import { Component, DestroyRef, inject, input, output } from '@angular/core';
 import { LucideX } from '@lucide/angular';
 
 let nextId = 0;
+/** Open dialogs, innermost last: Escape closes only the innermost. */
+const open: ModalComponent[] = [];
 
 /**
  * A dialog: focus moves in when it opens, stays inside while it is open (CDK's focus trap), and goes
- * back to whatever had it when the dialog closes. Escape and a click outside close it.
+ * back to whatever had it when the dialog closes. Escape (the innermost dialog) and a click outside close it.
  */
 @Component({
   selector: 'app-modal',
@@ -21,7 +23,6 @@ let nextId = 0;
       [class.wide]="wide()"
       cdkTrapFocus
       [cdkTrapFocusAutoCapture]="true"
-      (keydown.escape)="closed.emit()"
     >
       <header>
         <h2 [id]="titleId">{{ heading() }}</h2>
@@ -33,6 +34,8 @@ let nextId = 0;
     </section>
   `,
   styleUrl: './modal.component.scss',
+  // On the document, not the dialog: a control that got disabled mid-action drops focus to <body>.
+  host: { '(document:keydown.escape)': 'escape()' },
 })
 export class ModalComponent {
   readonly heading = input.required<string>();
@@ -40,4 +43,13 @@ export class ModalComponent {
   readonly wide = input(false);
   readonly closed = output<void>();
   protected readonly titleId = `modal-title-${++nextId}`;
+
+  constructor() {
+    open.push(this);
+    inject(DestroyRef).onDestroy(() => open.splice(open.indexOf(this), 1));
+  }
+
+  protected escape(): void {
+    if (open.at(-1) === this) this.closed.emit();
+  }
 }
