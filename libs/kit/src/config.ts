@@ -32,6 +32,10 @@ export const loadConfig = <S extends z.ZodObject>(schema: S, env: NodeJS.Process
 export const BaseConfig = z.object({
   NATS_URL: z.string().regex(/^(nats|tls):\/\/[^\s]+$/, 'must be nats://host:port[,nats://...]'),
   HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Where the probes listen: loopback on a dev machine; 0.0.0.0 in a pod, where the kubelet probes the pod IP. */
+  HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
+  /** JetStream replicas of the streams this service creates: 1 on one NATS server, 3 on a cluster. */
+  STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   NATS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),

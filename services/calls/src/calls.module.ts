@@ -41,7 +41,11 @@ export class CallsModule {
     const { config, logger, nats } = runtime;
     const db = await connectMongo(runtime, config.MONGO_URL, config.MONGO_DB);
     const log = new CallLogRepository(db);
-    await Promise.all([log.init(), ensureStream(nats, STREAMS.calls), ensureStream(nats, STREAMS.groups)]);
+    await Promise.all([
+      log.init(),
+      ensureStream(nats, STREAMS.calls, config.STREAM_REPLICAS),
+      ensureStream(nats, STREAMS.groups, config.STREAM_REPLICAS),
+    ]);
     const redis = await connectRedis(runtime, config.REDIS_URL);
     const rooms = new LiveKitRooms(
       {

@@ -1,6 +1,6 @@
 import { GATEWAY_SUBJECT, ROUTES, type RouteContract } from '@messenger/contracts';
 import { buildOpenApiDocument } from '@messenger/contracts/openapi';
-import { connectNats, createLogger, startTelemetry, stopTelemetry, type Logger } from '@messenger/kit';
+import { connectNats, createLogger, HealthServer, startTelemetry, stopTelemetry, type Logger } from '@messenger/kit';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { HttpRequest, HttpResponse, us_listen_socket, WebSocket } from 'uWebSockets.js';
 import { AccessTokenVerifier } from './auth/access-token.js';
@@ -13,12 +13,15 @@ import { RouteTable } from './http/route-table.js';
 import { applySecurityHeaders } from './http/security-headers.js';
 import { StaticFiles } from './http/static-files.js';
 import { liveKitWebhookHandler } from './http/webhook-handler.js';
+import { renderGatewayMetrics } from './metrics.js';
 import { loadUws } from './uws.js';
 import { PushHub } from './ws/push-hub.js';
 import { socketBehavior, type SocketData } from './ws/socket-handler.js';
 
 export interface RunningGateway {
   port: number;
+  /** Probes and /metrics, off the public port (HEALTH_PORT). */
+  healthPort: number;
   logger: Logger;
   nats: NatsConnection;
   connections(): number;
@@ -115,23 +118,31 @@ export const startGateway = async (config: GatewayConfig, routes: readonly Route
     ),
   );
   const port = uws.us_socket_local_port(listenSocket);
+  const probes = new HealthServer();
+  probes.addCheck('nats', () => !nats.isClosed());
+  probes.setMetrics(() =>
+    renderGatewayMetrics({ gatewayId: config.GATEWAY_ID, connections, users: hub.userCount, rssBytes: process.memoryUsage.rss() }),
+  );
+  const healthPort = await probes.listen(config.HEALTH_PORT, config.HEALTH_HOST);
   const beat = () => nats.publish(GATEWAY_SUBJECT.heartbeat, JSON.stringify({ gatewayId: config.GATEWAY_ID }));
   beat();
   const heartbeat = setInterval(beat, config.PRESENCE_HEARTBEAT_MS);
-  logger.info({ port, host: config.HOST, gatewayId: config.GATEWAY_ID }, 'gateway ready');
+  logger.info({ port, healthPort, host: config.HOST, gatewayId: config.GATEWAY_ID }, 'gateway ready');
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       shuttingDown = true;
+      probes.markShuttingDown();
       clearInterval(heartbeat);
       uws.us_listen_socket_close(listenSocket);
       // 1001 "going away": clients reconnect, and the load balancer sends them to another replica.
       for (const ws of [...sockets]) ws.end(1001, 'gateway shutting down');
       await nats.drain().catch(() => undefined);
       await stopTelemetry();
+      await probes.close();
       logger.info('gateway stopped');
     })());
 
-  return { port, logger, nats, connections: () => connections, stop };
+  return { port, healthPort, logger, nats, connections: () => connections, stop };
 };

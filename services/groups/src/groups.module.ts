@@ -38,7 +38,7 @@ export class GroupsModule {
     const chats = new ChatsRepository(db);
     const messages = new MessagesRepository(db);
     const avatarStore = new AvatarStore(db, 'chat_avatars');
-    await Promise.all([chats.init(), messages.init(), avatarStore.init(), ensureStream(nats, STREAMS.groups)]);
+    await Promise.all([chats.init(), messages.init(), avatarStore.init(), ensureStream(nats, STREAMS.groups, config.STREAM_REPLICAS)]);
     const signer = new AvatarUrlSigner(config.URL_SIGNING_SECRET);
     const locks = new ChatLocks(db);
     const pushes = new Pushes(nats);
@@ -56,7 +56,7 @@ export class GroupsModule {
       locks,
     );
     // The CALLS stream belongs to the calls service; it is created here too so this consumer can start first.
-    await ensureStream(nats, STREAMS.calls);
+    await ensureStream(nats, STREAMS.calls, config.STREAM_REPLICAS);
     const facts = new CallFacts(chats, chatsService, messaging);
     const consumer = await consumeEvents(nats, logger, {
       stream: STREAMS.calls.name,

@@ -29,7 +29,7 @@ export class UsersModule {
     const redis = await connectRedis(runtime, config.REDIS_URL);
     const accounts = new AccountsRepository(db);
     const sessions = new SessionsRepository(db);
-    await ensureStream(runtime.nats, STREAMS.users);
+    await ensureStream(runtime.nats, STREAMS.users, config.STREAM_REPLICAS);
     const events = new UserEvents(new EventPublisher(runtime.nats), logger);
     const avatars = new AvatarStore(db, 'avatars');
     await Promise.all([accounts.init(), sessions.init(), avatars.init()]);

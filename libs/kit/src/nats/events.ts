@@ -4,9 +4,19 @@ import type { EventPayload, EventSubject } from '@messenger/contracts';
 import { injectTraceHeaders } from '../telemetry.js';
 
 /** Creates the stream if it is missing, or updates its subjects; safe to run from every replica. */
-export const ensureStream = async (nc: NatsConnection, stream: { name: string; subjects: readonly string[] }): Promise<void> => {
+export const ensureStream = async (
+  nc: NatsConnection,
+  stream: { name: string; subjects: readonly string[] },
+  replicas = 1,
+): Promise<void> => {
   const jsm = await jetstreamManager(nc);
-  const config = { name: stream.name, subjects: [...stream.subjects], max_age: 7 * 24 * 3600 * 1e9, duplicate_window: 2 * 60 * 1e9 };
+  const config = {
+    name: stream.name,
+    subjects: [...stream.subjects],
+    max_age: 7 * 24 * 3600 * 1e9,
+    duplicate_window: 2 * 60 * 1e9,
+    num_replicas: replicas,
+  };
   try {
     await jsm.streams.info(stream.name);
     await jsm.streams.update(stream.name, config);

@@ -101,7 +101,7 @@ export const startService = async <S extends z.ZodObject>(options: ServiceOption
     },
   });
 
-  const healthPort = await health.listen(config.HEALTH_PORT);
+  const healthPort = await health.listen(config.HEALTH_PORT, config.HEALTH_HOST);
   logger.info({ healthPort }, `${options.name} service ready`);
 
   let stopping: Promise<void> | undefined;
