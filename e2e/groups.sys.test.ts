@@ -2,51 +2,14 @@
 /// <reference lib="dom" />
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '@messenger/kit/stack';
 import { repoRoot, startTestStack } from '@messenger/kit/testing';
-import { consoleErrors, launchBrowser, layoutProblems, snapshot } from './browser.js';
-
-interface Person {
-  page: Page;
-  context: BrowserContext;
-  errors: string[];
-  username: string;
-  name: string;
-}
+import { launchBrowser, layoutProblems, snapshot } from './browser.js';
+import { register, waitForText, type Person } from './people.js';
 
 const shot = (person: Person, step: string) => snapshot(person.page, `groups-${step}`);
-
-const register = async (
-  browser: Browser,
-  base: string,
-  lang: 'ru' | 'en',
-  viewport: { width: number; height: number },
-  name: string,
-): Promise<Person> => {
-  const context = await browser.newContext({ viewport, locale: lang === 'ru' ? 'ru-RU' : 'en-US' });
-  const page = await context.newPage();
-  const errors = consoleErrors(page);
-  const username = `g_${lang}_${randomBytes(3).toString('hex')}`;
-  await page.goto(`${base}/register`);
-  await page.waitForSelector('#name');
-  await page.fill('#username', username);
-  await page.fill('#name', name);
-  await page.fill('#password', 'correct horse battery');
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${base}/`);
-  await page.waitForSelector('.me__status[data-state="online"]');
-  return { page, context, errors, username, name };
-};
-
-/** Waits until some element matching `selector` has text containing `text`. */
-const waitForText = (page: Page, selector: string, text: string, timeout = 10_000) =>
-  page.waitForFunction(
-    ([sel, want]) => Array.from(document.querySelectorAll(sel)).some((el) => el.textContent?.includes(want)),
-    [selector, text] as const,
-    { timeout },
-  );
 
 describe('journey: a group made through the dialog, live for both members, with promotion and removal', () => {
   let stack: Stack;

@@ -2,6 +2,8 @@ import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { firstValueFrom, type Observable } from 'rxjs';
 import type {
+  Call,
+  CallHistory,
   Chat,
   CreateGroupBody,
   Message,
@@ -14,6 +16,11 @@ import type {
 } from '@messenger/contracts';
 import type { z } from 'zod';
 import { ApiError } from './api-error';
+
+export interface CallWithJoin {
+  call: Call;
+  join: { url: string; token: string } | null;
+}
 
 export interface Page<T> {
   items: T[];
@@ -94,6 +101,36 @@ export class Api {
 
   presence(ids: string[]): Promise<{ items: PresenceStatus[] }> {
     return this.call(this.http.get<{ items: PresenceStatus[] }>('/api/users/presence', { params: { ids: ids.join(',') } }));
+  }
+
+  /** Starts a call in the chat, or joins the live one; `join` is null when it ended at once (busy). */
+  startCall(chatId: string, type: 'audio' | 'video'): Promise<CallWithJoin> {
+    return this.call(this.http.post<CallWithJoin>('/api/calls', { chatId, type }));
+  }
+
+  /** Calls I am in or being rung for: after a reload, to ring again or offer to rejoin. */
+  activeCalls(): Promise<{ items: Call[] }> {
+    return this.call(this.http.get<{ items: Call[] }>('/api/calls/active'));
+  }
+
+  joinCall(callId: string): Promise<CallWithJoin> {
+    return this.call(this.http.post<CallWithJoin>(`/api/calls/${callId}/join`, {}));
+  }
+
+  declineCall(callId: string): Promise<Call> {
+    return this.call(this.http.post<Call>(`/api/calls/${callId}/decline`, {}));
+  }
+
+  leaveCall(callId: string): Promise<Call> {
+    return this.call(this.http.post<Call>(`/api/calls/${callId}/leave`, {}));
+  }
+
+  endCall(callId: string): Promise<Call> {
+    return this.call(this.http.post<Call>(`/api/calls/${callId}/end`, {}));
+  }
+
+  callHistory(chatId: string): Promise<z.infer<typeof CallHistory>> {
+    return this.call(this.http.get<z.infer<typeof CallHistory>>(`/api/chats/${chatId}/calls`));
   }
 
   private async call<T>(request: Observable<T>): Promise<T> {

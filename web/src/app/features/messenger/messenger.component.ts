@@ -8,6 +8,7 @@ import { I18n } from '../../core/i18n/i18n.service';
 import type { MessageKey } from '../../core/i18n/ru';
 import { Realtime } from '../../core/realtime/realtime.service';
 import { AvatarComponent } from '../../shared/avatar.component';
+import { CallLayerComponent } from '../calls/call-layer.component';
 import { ChatListComponent } from './chat-list/chat-list.component';
 import { CreateGroupModalComponent } from './modals/create-group-modal.component';
 import { MenuModalComponent } from './modals/menu-modal.component';
@@ -21,7 +22,7 @@ type Dialog = 'menu' | 'create-group' | 'new-chat' | null;
  */
 @Component({
   selector: 'app-messenger',
-  imports: [RouterOutlet, ChatListComponent, AvatarComponent, MenuModalComponent, CreateGroupModalComponent, NewChatModalComponent, LucideMenu, LucidePlus, LucideSearch],
+  imports: [RouterOutlet, CallLayerComponent, ChatListComponent, AvatarComponent, MenuModalComponent, CreateGroupModalComponent, NewChatModalComponent, LucideMenu, LucidePlus, LucideSearch],
   templateUrl: './messenger.component.html',
   styleUrl: './messenger.component.scss',
 })

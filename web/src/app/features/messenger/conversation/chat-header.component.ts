@@ -2,6 +2,8 @@ import { Component, computed, inject, input, output } from '@angular/core';
 import { LucideArrowLeft, LucidePhone, LucideSettings, LucideUsers, LucideVideo } from '@lucide/angular';
 import type { Chat } from '@messenger/contracts';
 import { AuthStore } from '../../../core/auth/auth.store';
+import { CallsStore } from '../../../core/calls/calls.store';
+import { abilitiesIn } from '../../../core/chats/abilities';
 import { TypingStore } from '../../../core/chats/typing.store';
 import { I18n } from '../../../core/i18n/i18n.service';
 import { PeopleStore } from '../../../core/people/people.store';
@@ -21,6 +23,7 @@ export class ChatHeaderComponent {
   private readonly presence = inject(PresenceStore);
   private readonly typing = inject(TypingStore);
   private readonly people = inject(PeopleStore);
+  private readonly calls = inject(CallsStore);
   readonly chat = input.required<Chat>();
   readonly membersOpen = input(false);
   readonly canEdit = input(false);
@@ -54,5 +57,18 @@ export class ChatHeaderComponent {
     }
     return this.i18n.plural('chat.members', chat.memberCount);
   });
+  /** Why the call buttons are off, or null when a call can start (or the live one be joined). */
+  protected readonly callBlocked = computed((): string | null => {
+    if (this.calls.busy()) return this.i18n.t('call.connecting');
+    if (this.calls.active()?.call.chatId === this.chat().id) return this.i18n.t('call.alreadyIn');
+    if (!this.chat().liveCallId && !abilitiesIn(this.chat(), this.auth.user()?.id ?? '').can('startCall')) return this.i18n.t('call.notAllowed');
+    return null;
+  });
+
+  protected call(type: 'audio' | 'video'): void {
+    const chat = this.chat();
+    void (chat.liveCallId ? this.calls.accept(chat.liveCallId, type === 'video') : this.calls.start(chat.id, type));
+  }
+
   protected readonly typingNow = computed(() => this.typing.typing(this.chat().id).length > 0);
 }

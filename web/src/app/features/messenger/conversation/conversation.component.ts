@@ -1,6 +1,7 @@
 import { Component, computed, effect, inject, input, OnDestroy, signal, untracked } from '@angular/core';
 import { Router } from '@angular/router';
 import { AuthStore } from '../../../core/auth/auth.store';
+import { CallsStore } from '../../../core/calls/calls.store';
 import { abilitiesIn } from '../../../core/chats/abilities';
 import { ChatsStore } from '../../../core/chats/chats.store';
 import { MessagesStore } from '../../../core/chats/messages.store';
@@ -23,6 +24,9 @@ const PANEL_KEY = 'messenger.membersPanel';
 export class ConversationComponent implements OnDestroy {
   protected readonly i18n = inject(I18n);
   protected readonly chats = inject(ChatsStore);
+  protected readonly calls = inject(CallsStore);
+  /** People in the chat's live call, from the call pushes this user received. */
+  protected readonly liveCount = computed(() => this.calls.liveParticipants(this.chat()?.liveCallId ?? null));
   private readonly messages = inject(MessagesStore);
   private readonly auth = inject(AuthStore);
   private readonly router = inject(Router);

@@ -1,0 +1,227 @@
+import { Injectable, computed, effect, inject, signal } from '@angular/core';
+import type { Call } from '@messenger/contracts';
+import { Api, type CallWithJoin } from '../api/api.service';
+import { ApiError } from '../api/api-error';
+import { AuthStore } from '../auth/auth.store';
+import { Realtime } from '../realtime/realtime.service';
+import { CallSession, type SessionEnd } from './call-session';
+import { Ringtone } from './ringtone';
+
+export interface Incoming {
+  call: Call;
+  callerId: string;
+}
+
+export interface ActiveCall {
+  call: Call;
+  session: CallSession;
+  minimized: boolean;
+  joinedAt: number;
+}
+
+/** Why a call screen closed, when it was not the user's own doing. */
+export type CallNotice =
+  | { kind: 'ended'; reason: NonNullable<Call['endReason']> | SessionEnd }
+  | { kind: 'busy' }
+  | { kind: 'failed'; code: string };
+
+/** How long a closed room waits for the server's word on why the call ended. */
+const REASON_GRACE_MS = 1_500;
+
+const byId = (calls: Incoming[], id: string) => calls.some((c) => c.call.id === id);
+
+/**
+ * Calls as the user lives them: who is ringing (queued, never stacked), the call they are in (one
+ * LiveKit room), and what to say when it ends. After every reconnect the server is asked which calls
+ * are ringing for the user or still hold them, so a reload rings again or offers to rejoin.
+ */
+@Injectable({ providedIn: 'root' })
+export class CallsStore {
+  private readonly api = inject(Api);
+  private readonly auth = inject(AuthStore);
+  private readonly ringtone = new Ringtone();
+  readonly incoming = signal<Incoming[]>([]);
+  readonly active = signal<ActiveCall | null>(null);
+  readonly rejoin = signal<Call | null>(null);
+  readonly notice = signal<CallNotice | null>(null);
+  readonly busy = signal(false);
+  /** The latest state of every call this user heard about, for the "join (N)" bar. */
+  private readonly known = signal<ReadonlyMap<string, Call>>(new Map());
+  /** The call card shown now: the first in the queue. */
+  readonly ringing = computed(() => this.incoming()[0] ?? null);
+
+  constructor() {
+    const realtime = inject(Realtime);
+    realtime.on('call.incoming', ({ call }) => this.remember(call));
+    realtime.on('call.updated', (call) => this.remember(call));
+    realtime.on('call.ended', (call) => this.remember(call));
+    realtime.on('call.incoming', ({ call, callerId, ring }) => {
+      if (ring && call.status !== 'ended' && !byId(this.incoming(), call.id) && this.active()?.call.id !== call.id)
+        this.incoming.update((queue) => [...queue, { call, callerId }]);
+    });
+    realtime.on('call.updated', (call) => {
+      // Joined on another device of mine: stop ringing here.
+      if (call.participants.includes(this.me())) this.dismiss(call.id);
+      const active = this.active();
+      if (active?.call.id === call.id) this.active.set({ ...active, call });
+      this.incoming.update((queue) => queue.map((entry) => (entry.call.id === call.id ? { ...entry, call } : entry)));
+    });
+    realtime.on('call.answered-elsewhere', ({ callId }) => this.dismiss(callId));
+    realtime.on('call.ended', (call) => {
+      this.dismiss(call.id);
+      if (this.rejoin()?.id === call.id) this.rejoin.set(null);
+      if (this.active()?.call.id === call.id) void this.close({ kind: 'ended', reason: call.endReason ?? 'hangup' });
+    });
+    realtime.resynced$.subscribe(() => void this.resync());
+    effect(() => {
+      if (this.ringing()) this.ringtone.start();
+      else this.ringtone.stop();
+    });
+    effect(() => {
+      if (this.auth.status() === 'signed-out') void this.reset();
+    });
+    // The room closing by itself (removed, room gone, connection lost for good) ends the call screen.
+    // The server deletes the room as it ends a call, so the room often closes just before the
+    // call.ended push that says why: wait for it a moment, and say the room's reason only without it.
+    effect(() => {
+      const active = this.active();
+      const ended = active?.session.ended();
+      if (!active || !ended || ended === 'left') return;
+      setTimeout(() => {
+        if (this.active() === active) void this.close({ kind: 'ended', reason: ended });
+      }, REASON_GRACE_MS);
+    });
+  }
+
+  liveParticipants(callId: string | null): number {
+    const call = callId ? this.known().get(callId) : undefined;
+    return call && call.status !== 'ended' ? call.participants.length : 0;
+  }
+
+  /** Whether the ringtone is sounding (the incoming card shows it, and tests read it). */
+  readonly ringtonePlaying = this.ringtone.playing.asReadonly();
+
+  start(chatId: string, type: 'audio' | 'video'): Promise<void> {
+    return this.enter(() => this.api.startCall(chatId, type), type === 'video');
+  }
+
+  accept(callId: string, video: boolean): Promise<void> {
+    this.dismiss(callId);
+    return this.enter(() => this.api.joinCall(callId), video);
+  }
+
+  async decline(callId: string): Promise<void> {
+    this.dismiss(callId);
+    try {
+      await this.api.declineCall(callId);
+    } catch {
+      // Already over: nothing to decline.
+    }
+  }
+
+  /** Leaves the call; in a personal call that hangs up for both. */
+  async leave(): Promise<void> {
+    const active = this.active();
+    if (!active) return;
+    this.active.set(null);
+    await active.session.close();
+    await this.api.leaveCall(active.call.id).catch(() => undefined);
+  }
+
+  setMinimized(minimized: boolean): void {
+    const active = this.active();
+    if (active) this.active.set({ ...active, minimized });
+  }
+
+  private async enter(request: () => Promise<CallWithJoin>, video: boolean): Promise<void> {
+    if (this.busy()) return;
+    this.busy.set(true);
+    this.notice.set(null);
+    this.rejoin.set(null);
+    let attempt: ActiveCall | null = null;
+    try {
+      if (this.active()) await this.leave();
+      const { call, join } = await request();
+      if (!join) {
+        this.notice.set({ kind: 'busy' });
+        return;
+      }
+      attempt = { call, session: new CallSession(), minimized: false, joinedAt: Date.now() };
+      this.active.set(attempt);
+      const metadata = parseMetadata(join.token);
+      await attempt.session.connect(join.url, join.token, { microphone: !metadata.startMuted, camera: video });
+    } catch (error) {
+      // The call may have ended while connecting (declined, cancelled): then call.ended has closed the
+      // attempt and said why, or is about to; a failure to connect is only said when it did not end.
+      if (attempt) await attempt.session.close();
+      if (attempt && this.active() !== attempt) return;
+      this.active.set(null);
+      const ended = attempt ? await this.endOf(attempt.call.id) : null;
+      this.notice.set(ended ? { kind: 'ended', reason: ended } : { kind: 'failed', code: ApiError.from(error).code });
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  private async close(notice: CallNotice): Promise<void> {
+    const active = this.active();
+    if (!active) return;
+    this.active.set(null);
+    this.notice.set(notice);
+    await active.session.close();
+  }
+
+  /** Why the call ended, waiting a moment for the push that says so; null if it did not end. */
+  private async endOf(callId: string): Promise<NonNullable<Call['endReason']> | null> {
+    for (let waited = 0; ; waited += 100) {
+      const call = this.known().get(callId);
+      if (call?.status === 'ended') return call.endReason ?? 'hangup';
+      if (waited >= REASON_GRACE_MS) return null;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  private remember(call: Call): void {
+    this.known.update((all) => new Map(all).set(call.id, call));
+  }
+
+  private dismiss(callId: string): void {
+    if (byId(this.incoming(), callId)) this.incoming.update((queue) => queue.filter((entry) => entry.call.id !== callId));
+  }
+
+  private async resync(): Promise<void> {
+    try {
+      const { items } = await this.api.activeCalls();
+      for (const call of items) this.remember(call);
+      const me = this.me();
+      const ringing = items.filter((c) => c.status === 'ringing' && c.invited.includes(me) && !c.participants.includes(me));
+      this.incoming.set(ringing.map((call) => ({ call, callerId: call.initiatorId })));
+      const held = items.find((c) => c.status !== 'ended' && c.participants.includes(me));
+      if (held && this.active()?.call.id !== held.id) this.rejoin.set(held);
+    } catch {
+      // The next reconnect asks again.
+    }
+  }
+
+  private async reset(): Promise<void> {
+    this.incoming.set([]);
+    this.rejoin.set(null);
+    const active = this.active();
+    this.active.set(null);
+    await active?.session.close();
+  }
+
+  private me(): string {
+    return this.auth.user()?.id ?? '';
+  }
+}
+
+/** The token's metadata (set by the calls service): whether the group makes everyone join muted. */
+const parseMetadata = (token: string): { startMuted?: boolean } => {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { metadata?: string };
+    return payload.metadata ? (JSON.parse(payload.metadata) as { startMuted?: boolean }) : {};
+  } catch {
+    return {};
+  }
+};
