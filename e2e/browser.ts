@@ -1,9 +1,12 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-/** Debian's Chromium, headless, with no traffic to anything but this machine (see FACTS.md). */
-export const launchBrowser = (): Promise<Browser> =>
+/**
+ * Debian's Chromium, headless, with no traffic to anything but this machine (see FACTS.md). Fake camera and
+ * microphone; `fakeAudio` replaces the microphone's beeps with a WAV file (looped), e.g. a steady tone.
+ */
+export const launchBrowser = (options: { fakeAudio?: string } = {}): Promise<Browser> =>
   chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -18,8 +21,29 @@ export const launchBrowser = (): Promise<Browser> =>
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',
       '--allow-loopback-in-peer-connection',
+      ...(options.fakeAudio ? [`--use-file-for-fake-audio-capture=${options.fakeAudio}`] : []),
     ],
   });
+
+/** Writes a WAV of a steady 440 Hz tone: a microphone that is always "speaking" for LiveKit's speaker detection. */
+export const writeToneWav = (path: string, seconds = 2, rate = 48_000): void => {
+  const samples = seconds * rate;
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write('RIFF', 0);
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write('WAVEfmt ', 8);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20); // PCM
+  wav.writeUInt16LE(1, 22); // mono
+  wav.writeUInt32LE(rate, 24);
+  wav.writeUInt32LE(rate * 2, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36);
+  wav.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) wav.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * 16_000), 44 + i * 2);
+  writeFileSync(path, wav);
+};
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts', 'e2e');
 

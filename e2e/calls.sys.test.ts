@@ -2,10 +2,12 @@
 /// <reference lib="dom" />
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '@messenger/kit/stack';
 import { repoRoot, startTestStack } from '@messenger/kit/testing';
-import { launchBrowser, snapshot } from './browser.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { launchBrowser, snapshot, writeToneWav } from './browser.js';
 import { register, waitForText, type Person } from './people.js';
 
 /** Frames the <video> of someone's camera tile has decoded so far (0 while it shows the avatar). */
@@ -43,6 +45,44 @@ const userIdOf = async (person: Person): Promise<string> => {
   return response.user.id;
 };
 
+/** Calls the API as `person` (a fresh token from their refresh cookie), from inside their page. */
+const apiAs = (person: Person, method: string, path: string, body?: unknown) =>
+  person.page.evaluate(
+    async ([m, p, b]) => {
+      const { accessToken } = (await (await fetch('/api/auth/refresh', { method: 'POST', credentials: 'include' })).json()) as {
+        accessToken: string;
+      };
+      const response = await fetch(p, {
+        method: m,
+        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+        body: b === undefined ? undefined : JSON.stringify(b),
+      });
+      return (await response.json()) as { id: string };
+    },
+    [method, path, body] as const,
+  );
+
+const tileCount = (page: Page) =>
+  page.evaluate(() => Number(document.querySelector('[data-test=call-grid]')?.getAttribute('data-count') ?? -1));
+const waitForTiles = (page: Page, count: number, timeout = 15_000) =>
+  page.waitForFunction((n) => document.querySelector('[data-test=call-grid]')?.getAttribute('data-count') === String(n), count, {
+    timeout,
+  });
+
+/** Opens the chat named `name` from the list. */
+const openChat = async (person: Person, name: string) => {
+  await waitForText(person.page, '[data-test=chat-name]', name);
+  await person.page.click(`[data-test=chat-row]:has-text("${name}")`);
+  await person.page.waitForSelector('[data-test=composer], .read-only');
+};
+
+/** Accepts the ringing call (with or without video) and waits for the call window. */
+const accept = async (person: Person, video: boolean) => {
+  await person.page.waitForSelector('[data-test=incoming-call]', { timeout: 15_000 });
+  await person.page.click(video ? '[data-test=accept-video]' : '[data-test=accept-audio]');
+  await person.page.waitForSelector('[data-test=call-window]');
+};
+
 describe('journeys: calls in the browser, with real media through LiveKit on loopback', () => {
   let stack: Stack;
   let browser: Browser;
@@ -52,9 +92,16 @@ describe('journeys: calls in the browser, with real media through LiveKit on loo
       withLiveKit: true,
       webDist: join(repoRoot(), 'web', 'dist', 'web', 'browser'),
       // A short ring, so a missed call is over in seconds; more starts than a person would make.
-      env: { RING_TIMEOUT_MS: '4000', CALL_STARTS_PER_MINUTE: '30' },
+      env: { RING_TIMEOUT_MS: '10000', CALL_STARTS_PER_MINUTE: '30' },
     });
-    browser = await launchBrowser();
+    // Every microphone plays a steady tone, so whoever has theirs on counts as speaking.
+    const tone = join(mkdtempSync(join(tmpdir(), 'e2e-calls-')), 'tone.wav');
+    writeToneWav(tone);
+    browser = await launchBrowser({ fakeAudio: tone });
+  });
+  afterEach(async () => {
+    // A failed journey must not leave its browsers running into the next one.
+    for (const context of browser.contexts()) await context.close();
   });
   afterAll(async () => {
     await browser?.close();
@@ -143,7 +190,7 @@ describe('journeys: calls in the browser, with real media through LiveKit on loo
     await a.page.click('[data-test=start-audio]');
     await b.page.waitForSelector('[data-test=incoming-call][data-ringing=true]');
     // Nobody answers: the ring times out on both sides.
-    await b.page.waitForSelector('[data-test=incoming-call]', { state: 'detached', timeout: 15_000 });
+    await b.page.waitForSelector('[data-test=incoming-call]', { state: 'detached', timeout: 20_000 });
     await waitForText(a.page, '[data-test=call-notice]', 'No answer');
     await waitForText(a.page, '[data-test=system-message]', 'Missed call');
     await waitForText(b.page, '[data-test=system-message]', 'Missed call');
@@ -152,5 +199,118 @@ describe('journeys: calls in the browser, with real media through LiveKit on loo
     expect(b.errors).toEqual([]);
     await a.context.close();
     await b.context.close();
+  });
+
+  it('group: three see three tiles with flowing video, the speaking ring follows the live microphone, a shared screen is pinned, and the grid shrinks when one leaves; six people fit', async () => {
+    const base = stack.gatewayUrl();
+    const owner = await register(browser, base, 'en', { width: 1440, height: 900 }, 'Olga Owner');
+    const m1 = await register(browser, base, 'en', { width: 1280, height: 720 }, 'Mark Member');
+    const m2 = await register(browser, base, 'ru', { width: 1280, height: 720 }, 'Мария Участница');
+    // Three listeners, signed in before the call so their pages are ready; they join later, without video.
+    const quiet = [
+      await register(browser, base, 'en', { width: 800, height: 600 }, 'Xavier Listener'),
+      await register(browser, base, 'en', { width: 800, height: 600 }, 'Yara Listener'),
+      await register(browser, base, 'en', { width: 800, height: 600 }, 'Zoe Listener'),
+    ];
+    const everyone = [owner, m1, m2, ...quiet];
+    const ids = new Map<Person, string>();
+    for (const person of everyone) ids.set(person, await userIdOf(person));
+    const name = 'Band practice';
+    await apiAs(owner, 'POST', '/api/chats', { type: 'group', name, memberIds: everyone.slice(1).map((p) => ids.get(p)!) });
+    for (const person of everyone) await openChat(person, name);
+
+    await owner.page.click('[data-test=start-video]');
+    await owner.page.waitForSelector('[data-test=call-window]');
+    await waitForTiles(owner.page, 1);
+    await snapshot(owner.page, 'calls-10-tiles-1');
+
+    await accept(m1, true);
+    await accept(m2, true);
+    for (const person of [owner, m1, m2]) {
+      await waitForTiles(person.page, 3);
+      for (const other of [owner, m1, m2].filter((p) => p !== person)) {
+        const seen = await waitForFrames(person.page, ids.get(other)!);
+        await person.page.waitForTimeout(300);
+        expect(await framesOf(person.page, ids.get(other)!)).toBeGreaterThan(seen);
+      }
+    }
+    await snapshot(owner.page, 'calls-12-tiles-3');
+
+    // Only Mark's microphone is live: the ring shows on his tile, and not on Maria's.
+    await owner.page.click('[data-test=toggle-mic]');
+    await m2.page.click('[data-test=toggle-mic]');
+    const ring = (id: string) => `[data-test=tile][data-identity="${id}"][data-kind=camera].tile--speaking`;
+    await owner.page.waitForSelector(ring(ids.get(m1)!), { timeout: 10_000 });
+    await owner.page.waitForSelector(ring(ids.get(m2)!), { state: 'detached', timeout: 10_000 });
+    await snapshot(owner.page, 'calls-13-speaking');
+
+    // Maria shares her screen: the others see it pinned large, and it plays.
+    await m2.page.click('[data-test=toggle-screen]');
+    for (const person of [owner, m1]) {
+      await person.page.waitForSelector(`.stage__main [data-identity="${ids.get(m2)!}"][data-kind=screen]`, { timeout: 15_000 });
+      await person.page.waitForFunction(
+        (id) =>
+          (document
+            .querySelector<HTMLVideoElement>(`.stage__main [data-identity="${id}"][data-kind=screen] video`)
+            ?.getVideoPlaybackQuality().totalVideoFrames ?? 0) > 0,
+        ids.get(m2)!,
+        { timeout: 15_000 },
+      );
+    }
+    await snapshot(owner.page, 'calls-14-screen-share');
+    await m2.page.click('[data-test=toggle-screen]');
+    await owner.page.waitForSelector('.stage__main', { state: 'detached', timeout: 10_000 });
+
+    // The listeners' ring has timed out by now (its card closed by itself); they join from the chat's
+    // "call in progress" bar: six tiles.
+    for (const person of quiet) {
+      await person.page.waitForSelector('[data-test=incoming-call]', { state: 'detached', timeout: 20_000 });
+      await person.page.click('[data-test=join-live-call]');
+      await person.page.waitForSelector('[data-test=call-window]');
+    }
+    await waitForTiles(owner.page, 6, 20_000);
+    await snapshot(owner.page, 'calls-15-tiles-6');
+
+    // Maria leaves: everyone else's grid shrinks to five.
+    await m2.page.click('[data-test=leave-call]');
+    await waitForTiles(owner.page, 5);
+    await waitForTiles(m1.page, 5);
+    expect(await tileCount(quiet[0]!.page)).toBe(5);
+
+    for (const person of everyone) expect(person.errors).toEqual([]);
+    for (const person of everyone) await person.context.close();
+  }, 240_000);
+
+  it('permissions: with onlyAdminsCanSpeak a member’s microphone is off with its reason, and none of their sound reaches the others', async () => {
+    const base = stack.gatewayUrl();
+    const owner = await register(browser, base, 'en', { width: 1280, height: 800 }, 'Olga Owner');
+    const member = await register(browser, base, 'en', { width: 1280, height: 800 }, 'Mark Member');
+    const memberId = await userIdOf(member);
+    const chat = await apiAs(owner, 'POST', '/api/chats', { type: 'group', name: 'Lecture', memberIds: [memberId] });
+    await apiAs(owner, 'PATCH', `/api/chats/${chat.id}`, { callSettings: { onlyAdminsCanSpeak: true } });
+    await openChat(owner, 'Lecture');
+    await openChat(member, 'Lecture');
+
+    await owner.page.click('[data-test=start-audio]');
+    await owner.page.waitForSelector('[data-test=call-window]');
+    await accept(member, false);
+    await member.page.waitForSelector('[data-test=toggle-mic][disabled]');
+    expect(await member.page.textContent('[data-test=mic-reason]')).toContain('Only admins can speak');
+    expect(await member.page.getAttribute('[data-test=toggle-mic]', 'title')).toContain('Only admins can speak');
+    // The owner hears nothing from the member: no sound of theirs is subscribed; the member hears the owner.
+    await member.page.waitForSelector(`audio[data-call-audio]`, { state: 'attached', timeout: 10_000 });
+    await owner.page.waitForTimeout(1_500);
+    expect(await owner.page.locator(`audio[data-identity="${memberId}"]`).count()).toBe(0);
+    await owner.page.waitForSelector(`[data-test=tile][data-identity="${memberId}"] [data-test=mic-off]`);
+    await snapshot(member.page, 'calls-16-listen-only');
+    // Even the shortcut does nothing.
+    await member.page.keyboard.press('Control+Shift+M');
+    await owner.page.waitForTimeout(1_000);
+    expect(await owner.page.locator(`audio[data-identity="${memberId}"]`).count()).toBe(0);
+
+    expect(owner.errors).toEqual([]);
+    expect(member.errors).toEqual([]);
+    await owner.context.close();
+    await member.context.close();
   });
 });

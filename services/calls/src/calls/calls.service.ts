@@ -250,7 +250,13 @@ export class CallsService {
 
   /** Ends what the clock ended: unanswered personal calls (missed) and group calls left empty. */
   async sweep(): Promise<void> {
-    for (const id of await this.sessions.sweep()) await this.announceEnd(id);
+    const { ended, quieted } = await this.sessions.sweep();
+    for (const id of ended) await this.announceEnd(id);
+    // The group call goes on, but nobody is rung any more: their incoming-call cards close.
+    for (const id of quieted) {
+      const call = await this.sessions.get(id);
+      if (call) this.push(await this.sessions.audience(id), 'call.updated', call);
+    }
   }
 
   async finish(callId: string, reason: EndReason): Promise<void> {

@@ -106,17 +106,18 @@ return 0`;
 // group calls that stayed empty through their grace period. Returns the ids it ended.
 export const SWEEP = `${END_BODY}
 local ended = {}
+local quieted = {}
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', 'calls:ringing', 0, ARGV[1])) do
   local call = 'call:' .. id
   redis.call('ZREM', 'calls:ringing', id)
   if redis.call('HGET', call, 'chatType') == 'personal' then
     if redis.call('HGET', call, 'status') == 'ringing' and finish(id, 'missed', ARGV[1]) then table.insert(ended, id) end
-  else
-    redis.call('DEL', call .. ':invited')
+  elseif redis.call('DEL', call .. ':invited') == 1 then
+    table.insert(quieted, id)
   end
 end
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', 'calls:grace', 0, ARGV[1])) do
   redis.call('ZREM', 'calls:grace', id)
   if redis.call('SCARD', 'call:' .. id .. ':participants') == 0 and finish(id, 'empty', ARGV[1]) then table.insert(ended, id) end
 end
-return ended`;
+return {ended, quieted}`;

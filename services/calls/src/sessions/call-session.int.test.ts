@@ -69,10 +69,23 @@ describe('call sessions in Redis', () => {
     const call = newCall({ ringDeadlineMs: Date.now() + 1_000 });
     await sessions.start(call);
     await sessions.join(call.id, CALLER);
-    expect(await sessions.sweep(Date.now())).not.toContain(call.id);
-    expect(await sessions.sweep(Date.now() + 2_000)).toContain(call.id);
+    expect((await sessions.sweep(Date.now())).ended).not.toContain(call.id);
+    expect((await sessions.sweep(Date.now() + 2_000)).ended).toContain(call.id);
     expect(await sessions.get(call.id)).toMatchObject({ status: 'ended', endReason: 'missed' });
     expect(await sessions.currentCallOf(CALLER)).toBeNull();
+  });
+
+  it('stops ringing a group call at the ring deadline but keeps it live, and says so once', async () => {
+    const call = newCall({ chatType: 'group', ringDeadlineMs: Date.now() + 1_000 });
+    await sessions.start(call);
+    await sessions.join(call.id, CALLER);
+    expect((await sessions.sweep(Date.now())).quieted).not.toContain(call.id);
+    const swept = await sessions.sweep(Date.now() + 2_000);
+    expect(swept).toMatchObject({ quieted: [call.id] });
+    expect(swept.ended).not.toContain(call.id);
+    expect(await sessions.get(call.id)).toMatchObject({ invited: [], endReason: null });
+    expect((await sessions.sweep(Date.now() + 3_000)).quieted).not.toContain(call.id);
+    await sessions.end(call.id, 'hangup');
   });
 
   /**

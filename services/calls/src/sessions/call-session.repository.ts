@@ -64,8 +64,13 @@ export class CallSessionRepository {
     return (await this.redis.eval(END, 0, callId, reason, String(now))) === 1;
   }
 
-  async sweep(now = Date.now()): Promise<string[]> {
-    return (await this.redis.eval(SWEEP, 0, String(now))) as string[];
+  /**
+   * Applies the deadlines: unanswered personal calls end as missed, empty group calls end after their
+   * grace, and group calls whose ring timed out stop ringing (`quieted`: the rung must be told).
+   */
+  async sweep(now = Date.now()): Promise<{ ended: string[]; quieted: string[] }> {
+    const [ended, quieted] = (await this.redis.eval(SWEEP, 0, String(now))) as [string[], string[]];
+    return { ended, quieted };
   }
 
   async get(callId: string): Promise<Call | null> {

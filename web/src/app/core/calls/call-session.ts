@@ -1,5 +1,15 @@
 import { signal, type Signal } from '@angular/core';
-import { ConnectionState, DisconnectReason, MediaDeviceFailure, Room, RoomEvent, Track, type RemoteTrack } from 'livekit-client';
+import {
+  ConnectionState,
+  DisconnectReason,
+  MediaDeviceFailure,
+  Room,
+  RoomEvent,
+  Track,
+  type RemoteParticipant,
+  type RemoteTrack,
+  type RemoteTrackPublication,
+} from 'livekit-client';
 import type { Subscription } from 'rxjs';
 import { preferredDevices, rememberDevice, type DeviceKind } from './device-preferences';
 import { roomSnapshots, snapshotOf, type RoomSnapshot } from './room-state';
@@ -52,10 +62,11 @@ export class CallSession {
   // Remote sound plays through <audio> elements of its own, whatever the screen shows; each is
   // remembered so none outlives the call.
   private readonly sounds = new Map<RemoteTrack, HTMLMediaElement>();
-  private readonly onSubscribed = (track: RemoteTrack) => {
+  private readonly onSubscribed = (track: RemoteTrack, _publication: RemoteTrackPublication, participant: RemoteParticipant) => {
     if (track.kind !== Track.Kind.Audio || this.sounds.has(track)) return;
     const element = track.attach();
     element.dataset['callAudio'] = track.sid ?? '';
+    element.dataset['identity'] = participant.identity;
     document.body.appendChild(element);
     this.sounds.set(track, element);
   };

@@ -60,8 +60,8 @@ export class CallsStore {
         this.incoming.update((queue) => [...queue, { call, callerId }]);
     });
     realtime.on('call.updated', (call) => {
-      // Joined on another device of mine: stop ringing here.
-      if (call.participants.includes(this.me())) this.dismiss(call.id);
+      // Joined on another device of mine, or the ring timed out for me: stop ringing here.
+      if (call.participants.includes(this.me()) || !call.invited.includes(this.me())) this.dismiss(call.id);
       const active = this.active();
       if (active?.call.id === call.id) this.active.set({ ...active, call });
       this.incoming.update((queue) => queue.map((entry) => (entry.call.id === call.id ? { ...entry, call } : entry)));
