@@ -4,6 +4,8 @@ import type { UserSummary } from '@messenger/contracts';
 import { AuthStore } from '../core/auth/auth.store';
 import { I18n } from '../core/i18n/i18n.service';
 import { AvatarComponent } from './avatar.component';
+import { SearchHintComponent } from './search-hint.component';
+import { UserLabelComponent } from './user-label.component';
 import { userSearch } from './user-search';
 
 /**
@@ -12,7 +14,7 @@ import { userSearch } from './user-search';
  */
 @Component({
   selector: 'app-user-picker',
-  imports: [AvatarComponent, LucideSearch, LucideX],
+  imports: [AvatarComponent, UserLabelComponent, SearchHintComponent, LucideSearch, LucideX],
   templateUrl: './user-picker.component.html',
   styleUrl: './user-picker.component.scss',
 })

@@ -4,15 +4,16 @@ import { ApiError } from '../../../core/api/api-error';
 import { AuthStore } from '../../../core/auth/auth.store';
 import { GroupChatService } from '../../../core/chats/group-chat.service';
 import { I18n } from '../../../core/i18n/i18n.service';
-import { AvatarComponent } from '../../../shared/avatar.component';
 import { ModalComponent } from '../../../shared/modal.component';
+import { SearchHintComponent } from '../../../shared/search-hint.component';
+import { UserLabelComponent } from '../../../shared/user-label.component';
 import { userSearch } from '../../../shared/user-search';
 import { apiErrorText } from '../api-error-text';
 
 /** A personal chat with someone found by name or username (the same chat every time). */
 @Component({
   selector: 'app-new-chat-modal',
-  imports: [ModalComponent, AvatarComponent],
+  imports: [ModalComponent, UserLabelComponent, SearchHintComponent],
   template: `
     <app-modal [heading]="i18n.t('menu.newChat')" [closeLabel]="i18n.t('common.close')" (closed)="closed.emit()">
       @if (failure(); as failure) {
@@ -23,29 +24,12 @@ import { apiErrorText } from '../api-error-text';
         <input type="search" [value]="query()" (input)="query.set($any($event.target).value)" autocomplete="off" data-test="new-chat-search" />
       </label>
       <div class="results">
-        @switch (results().kind) {
-          @case ('idle') {
-            <p class="hint">{{ i18n.t('picker.hint') }}</p>
-          }
-          @case ('loading') {
-            <p class="hint" role="status">{{ i18n.t('picker.searching') }}</p>
-          }
-          @case ('error') {
-            <p class="hint" role="alert">{{ i18n.t('picker.failed') }}</p>
-          }
-          @case ('ready') {
-            @for (user of others(); track user.id) {
-              <button type="button" class="user" [disabled]="busy()" (click)="open(user)" data-test="new-chat-user">
-                <app-avatar [name]="user.name" [id]="user.id" [url]="user.avatarUrl" [size]="32" />
-                <span class="user__info">
-                  <span class="user__name">{{ user.name }}</span>
-                  <span class="user__username">&#64;{{ user.username }}</span>
-                </span>
-              </button>
-            } @empty {
-              <p class="hint">{{ i18n.t('picker.nobody') }}</p>
-            }
-          }
+        @for (user of others(); track user.id) {
+          <button type="button" class="user" [disabled]="busy()" (click)="open(user)" data-test="new-chat-user">
+            <app-user-label [user]="user" />
+          </button>
+        } @empty {
+          <app-search-hint [results]="results()" />
         }
       </div>
     </app-modal>
