@@ -90,6 +90,9 @@ describe('journeys: calls in the browser, with real media through LiveKit on loo
   beforeAll(async () => {
     stack = await startTestStack('e2e-calls', {
       withLiveKit: true,
+      // The scaled topology: two gateways and two replicas of each service (the 1:1 call crosses gateways).
+      gateways: 2,
+      replicas: { users: 2, groups: 2, calls: 2 },
       webDist: join(repoRoot(), 'web', 'dist', 'web', 'browser'),
       // A short ring, so a missed call is over in seconds; more starts than a person would make.
       env: { RING_TIMEOUT_MS: '10000', CALL_STARTS_PER_MINUTE: '30' },
@@ -108,10 +111,11 @@ describe('journeys: calls in the browser, with real media through LiveKit on loo
     await stack?.stop();
   });
 
-  it('1:1 video: B is rung, accepts with video, both see the other’s video flow; mute and camera-off show on the other side; hanging up leaves a call line with its duration', async () => {
+  it('1:1 video across two gateways: B is rung, accepts with video, both see the other’s video flow; mute and camera-off show on the other side; hanging up leaves a call line with its duration', async () => {
     const base = stack.gatewayUrl();
     const a = await register(browser, base, 'en', { width: 1440, height: 900 }, 'Alice Liddell');
-    const b = await register(browser, base, 'ru', { width: 1440, height: 900 }, 'Борис Пастернак');
+    // Boris uses the other gateway: the ring, the pushes and the call all cross between replicas.
+    const b = await register(browser, stack.gatewayUrl(1), 'ru', { width: 1440, height: 900 }, 'Борис Пастернак');
     const [aId, bId] = [await userIdOf(a), await userIdOf(b)];
     await openPersonalChat(a, b);
     await b.page.waitForSelector('[data-test=chat-row]');

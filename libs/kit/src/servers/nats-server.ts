@@ -8,6 +8,8 @@ import { waitFor } from './wait-for.js';
 export interface NatsServer extends Relaunchable {
   url: string;
   port: number;
+  /** The monitoring endpoint (/connz, /jsz…): tests read per-connection counters from it. */
+  monitorUrl: string;
 }
 
 /** nats-server with JetStream on loopback; 8 MB payloads so avatar uploads fit in one request. */
@@ -39,6 +41,7 @@ export const startNats = async (options: { dataDir: string; port?: number; log?:
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
+    monitorUrl: `http://127.0.0.1:${monitorPort}`,
     ...server,
   };
 };

@@ -36,8 +36,11 @@ export const startRedis = async (options: { dataDir: string; port?: number; log?
         String(port),
         '--save',
         '',
+        // Call sessions live here: the append-only file lets them survive a restart, as in production.
         '--appendonly',
-        'no',
+        'yes',
+        '--appendfsync',
+        'everysec',
         '--dir',
         options.dataDir,
         '--protected-mode',
