@@ -1,10 +1,11 @@
-import { signal, type Signal } from '@angular/core';
+import { isDevMode, signal, type Signal } from '@angular/core';
 import {
   ConnectionState,
   DisconnectReason,
   MediaDeviceFailure,
   Room,
   RoomEvent,
+  setLogLevel,
   Track,
   type RemoteParticipant,
   type RemoteTrack,
@@ -13,6 +14,10 @@ import {
 import type { Subscription } from 'rxjs';
 import { preferredDevices, rememberDevice, type DeviceKind } from './device-preferences';
 import { roomSnapshots, snapshotOf, type RoomSnapshot } from './room-state';
+
+// livekit-client logs races it recovers from (a track arriving before its participant) at error level; what
+// the call screen must know arrives through Room events and rejected promises, so production stays quiet.
+setLogLevel(isDevMode() ? 'warn' : 'silent');
 
 /** What could not be turned on, said plainly; the call goes on with what works. */
 export type MediaProblem = 'microphone-denied' | 'microphone-missing' | 'camera-denied' | 'camera-missing' | 'screen-failed' | null;

@@ -30,6 +30,7 @@ describe('CallsStore: ringing', () => {
 
   const setup = () => {
     const realtime = new FakeRealtime();
+    realtime.state.set('offline');
     TestBed.configureTestingModule({
       providers: [provideZonelessChangeDetection(), provideHttpClient(), provideHttpClientTesting(), { provide: Realtime, useValue: realtime }],
     });
@@ -83,6 +84,18 @@ describe('CallsStore: ringing', () => {
     http.expectOne('/api/calls/active').flush({ items: [ringing, held] });
     await vi.waitFor(() => expect(store.rejoin()?.id).toBe(held.id));
     expect(store.incoming().map((c) => c.call.id)).toEqual([ringing.id]);
+  });
+
+  it('created while the socket is already up, asks at once instead of waiting for the next reconnect', async () => {
+    const realtime = new FakeRealtime();
+    TestBed.configureTestingModule({
+      providers: [provideZonelessChangeDetection(), provideHttpClient(), provideHttpClientTesting(), { provide: Realtime, useValue: realtime }],
+    });
+    TestBed.inject(AuthStore).user.set(me);
+    const store = TestBed.inject(CallsStore);
+    const ringing = aCall();
+    TestBed.inject(HttpTestingController).expectOne('/api/calls/active').flush({ items: [ringing] });
+    await vi.waitFor(() => expect(store.ringing()?.call.id).toBe(ringing.id));
   });
 
   it('declining removes the card at once and tells the server', async () => {

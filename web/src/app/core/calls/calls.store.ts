@@ -42,7 +42,7 @@ export class CallsStore {
   private readonly ringtone = new Ringtone();
   readonly incoming = signal<Incoming[]>([]);
   readonly active = signal<ActiveCall | null>(null);
-  readonly rejoin = signal<Call | null>(null);
+  readonly rejoin = signal<Pick<Call, 'id' | 'chatId'> | null>(null);
   readonly notice = signal<CallNotice | null>(null);
   readonly busy = signal(false);
   /** The latest state of every call this user heard about, for the "join (N)" bar. */
@@ -73,6 +73,8 @@ export class CallsStore {
       if (this.active()?.call.id === call.id) void this.close({ kind: 'ended', reason: call.endReason ?? 'hangup' });
     });
     realtime.resynced$.subscribe(() => void this.resync());
+    // Created after the socket said "ready" (the call layer is lazy): catch up now, not at the next reconnect.
+    if (realtime.state() === 'online') void this.resync();
     effect(() => {
       if (this.ringing()) this.ringtone.start();
       else this.ringtone.stop();
@@ -124,6 +126,7 @@ export class CallsStore {
     const active = this.active();
     if (!active) return;
     this.active.set(null);
+    lastCall.clear();
     await active.session.close();
     await this.api.leaveCall(active.call.id).catch(() => undefined);
   }
@@ -148,6 +151,7 @@ export class CallsStore {
       }
       attempt = { call, session: new CallSession(), minimized: false, joinedAt: Date.now() };
       this.active.set(attempt);
+      lastCall.save({ id: call.id, chatId: call.chatId });
       const metadata = parseMetadata(join.token);
       await attempt.session.connect(join.url, join.token, { microphone: !metadata.startMuted, camera: video });
     } catch (error) {
@@ -156,6 +160,7 @@ export class CallsStore {
       if (attempt) await attempt.session.close();
       if (attempt && this.active() !== attempt) return;
       this.active.set(null);
+      lastCall.clear();
       const ended = attempt ? await this.endOf(attempt.call.id) : null;
       this.notice.set(ended ? { kind: 'ended', reason: ended } : { kind: 'failed', code: ApiError.from(error).code });
     } finally {
@@ -167,6 +172,7 @@ export class CallsStore {
     const active = this.active();
     if (!active) return;
     this.active.set(null);
+    lastCall.clear();
     this.notice.set(notice);
     await active.session.close();
   }
@@ -198,14 +204,28 @@ export class CallsStore {
       this.incoming.set(ringing.map((call) => ({ call, callerId: call.initiatorId })));
       const held = items.find((c) => c.status !== 'ended' && c.participants.includes(me));
       if (held && this.active()?.call.id !== held.id) this.rejoin.set(held);
+      else if (!held && !this.active()) await this.offerLastCall();
     } catch {
       // The next reconnect asks again.
     }
   }
 
+  /**
+   * A reload drops the page's media, and LiveKit tells the server the person left; if the call they were
+   * in (remembered for this tab) is still live in its chat, they are offered to go back.
+   */
+  private async offerLastCall(): Promise<void> {
+    const last = lastCall.read();
+    if (!last) return;
+    const chat = await this.api.chat(last.chatId).catch(() => null);
+    if (chat?.liveCallId === last.id) this.rejoin.set(last);
+    else lastCall.clear();
+  }
+
   private async reset(): Promise<void> {
     this.incoming.set([]);
     this.rejoin.set(null);
+    lastCall.clear();
     const active = this.active();
     this.active.set(null);
     await active?.session.close();
@@ -215,6 +235,33 @@ export class CallsStore {
     return this.auth.user()?.id ?? '';
   }
 }
+
+/** The call this tab was in, kept in sessionStorage so it survives a reload of the tab and nothing else. */
+const LAST_CALL_KEY = 'messenger.call';
+const lastCall = {
+  save(call: { id: string; chatId: string }): void {
+    try {
+      sessionStorage.setItem(LAST_CALL_KEY, JSON.stringify(call));
+    } catch {
+      // no storage: no offer after a reload
+    }
+  },
+  read(): { id: string; chatId: string } | null {
+    try {
+      const value = JSON.parse(sessionStorage.getItem(LAST_CALL_KEY) ?? 'null') as { id?: unknown; chatId?: unknown } | null;
+      return typeof value?.id === 'string' && typeof value.chatId === 'string' ? { id: value.id, chatId: value.chatId } : null;
+    } catch {
+      return null;
+    }
+  },
+  clear(): void {
+    try {
+      sessionStorage.removeItem(LAST_CALL_KEY);
+    } catch {
+      // nothing kept
+    }
+  },
+};
 
 /** The token's metadata (set by the calls service): whether the group makes everyone join muted. */
 const parseMetadata = (token: string): { startMuted?: boolean } => {
