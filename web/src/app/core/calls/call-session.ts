@@ -1,4 +1,4 @@
-import { isDevMode, signal, type Signal } from '@angular/core';
+import { computed, isDevMode, signal, type Signal } from '@angular/core';
 import {
   ConnectionState,
   DisconnectReason,
@@ -60,6 +60,8 @@ export class CallSession {
   });
   private readonly state = signal<RoomSnapshot>(snapshotOf(this.room));
   readonly snapshot: Signal<RoomSnapshot> = this.state.asReadonly();
+  /** This user in the call; its `canPublish` is what the server's grant allows now. */
+  readonly local = computed(() => this.state().members.find((m) => m.local) ?? null);
   readonly problem = signal<MediaProblem>(null);
   readonly ended = signal<SessionEnd | null>(null);
   private readonly subscription: Subscription;
@@ -98,7 +100,7 @@ export class CallSession {
   /** Connects, then turns on what was asked for and is allowed; a refused device leaves the call listen-only for it. */
   async connect(url: string, token: string, want: { microphone: boolean; camera: boolean }): Promise<void> {
     await this.room.connect(url, token);
-    const allowed = this.state().members[0]?.canPublish ?? new Set<Track.Source>();
+    const allowed = this.local()?.canPublish ?? new Set<Track.Source>();
     if (want.microphone && allowed.has(Track.Source.Microphone)) await this.setMicrophone(true);
     if (want.camera && allowed.has(Track.Source.Camera)) await this.setCamera(true);
   }

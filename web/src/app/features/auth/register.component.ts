@@ -3,10 +3,10 @@ import { FormControl, FormGroup, ReactiveFormsModule } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
 import { DisplayName, Password, Username } from '@messenger/contracts';
 import { ApiError } from '../../core/api/api-error';
+import { apiErrorText } from '../../core/api/api-error-text';
 import { AuthStore } from '../../core/auth/auth.store';
 import { I18n } from '../../core/i18n/i18n.service';
 import type { MessageKey } from '../../core/i18n/ru';
-import { serverMessage } from './server-message';
 import { problemOf, zodValidator } from './zod-validator';
 
 type Field = 'username' | 'name' | 'password';
@@ -45,7 +45,7 @@ export class RegisterComponent {
       await this.auth.register(username, name, password);
       await this.router.navigateByUrl('/');
     } catch (error) {
-      this.failure.set(serverMessage(this.i18n, ApiError.from(error)));
+      this.failure.set(apiErrorText(this.i18n, ApiError.from(error)));
     } finally {
       this.busy.set(false);
     }

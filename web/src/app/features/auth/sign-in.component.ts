@@ -3,9 +3,9 @@ import { FormControl, FormGroup, ReactiveFormsModule } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
 import { LoginBody } from '@messenger/contracts';
 import { ApiError } from '../../core/api/api-error';
+import { apiErrorText } from '../../core/api/api-error-text';
 import { AuthStore } from '../../core/auth/auth.store';
 import { I18n } from '../../core/i18n/i18n.service';
-import { serverMessage } from './server-message';
 import { problemOf, zodValidator } from './zod-validator';
 
 @Component({
@@ -36,7 +36,7 @@ export class SignInComponent {
       await this.auth.signIn(username, password);
       await this.router.navigateByUrl('/');
     } catch (error) {
-      this.failure.set(serverMessage(this.i18n, ApiError.from(error)));
+      this.failure.set(apiErrorText(this.i18n, ApiError.from(error)));
     } finally {
       this.busy.set(false);
     }

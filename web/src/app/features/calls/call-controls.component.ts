@@ -22,7 +22,7 @@ export class CallControlsComponent {
   protected readonly i18n = inject(I18n);
   private readonly calls = inject(CallsStore);
   readonly session = input.required<CallSession>();
-  protected readonly me = computed(() => this.session().snapshot().members.find((m) => m.local) ?? null);
+  protected readonly me = computed(() => this.session().local());
   protected readonly micAllowed = computed(() => this.me()?.canPublish.has(Track.Source.Microphone) ?? false);
   protected readonly cameraAllowed = computed(() => this.me()?.canPublish.has(Track.Source.Camera) ?? false);
   protected readonly screenAllowed = computed(() => this.me()?.canPublish.has(Track.Source.ScreenShare) ?? false);

@@ -44,7 +44,7 @@ export class CallOverlayComponent {
   private readonly chats = inject(ChatsStore);
   readonly active = input.required<ActiveCall>();
   protected readonly chatName = computed(() => this.chats.get(this.active().call.chatId)?.name ?? '');
-  protected readonly me = computed(() => this.active().session.snapshot().members.find((m) => m.local) ?? null);
+  protected readonly me = computed(() => this.active().session.local());
   protected readonly micAllowed = computed(() => this.me()?.canPublish.has(Track.Source.Microphone) ?? false);
   protected readonly speakers = computed(() => this.active().session.snapshot().members.filter((m) => m.speaking));
 }

@@ -2,7 +2,6 @@ import { Component, computed, inject, input, output, signal } from '@angular/cor
 import { Router } from '@angular/router';
 import { LucideCrown, LucideLogOut, LucideShield, LucideUserPlus, LucideX } from '@lucide/angular';
 import type { Chat, Participant, Permissions, UserSummary } from '@messenger/contracts';
-import { ApiError } from '../../../core/api/api-error';
 import { AuthStore } from '../../../core/auth/auth.store';
 import { abilitiesIn } from '../../../core/chats/abilities';
 import { GroupChatService } from '../../../core/chats/group-chat.service';
@@ -12,7 +11,7 @@ import { PresenceStore } from '../../../core/people/presence.store';
 import { AvatarComponent } from '../../../shared/avatar.component';
 import { ModalComponent } from '../../../shared/modal.component';
 import { UserPickerComponent } from '../../../shared/user-picker.component';
-import { apiErrorText } from '../api-error-text';
+import { PendingAction } from '../../../core/api/pending-action';
 
 const ROLE_ORDER = { owner: 0, admin: 1, member: 2 } as const;
 export const PERMISSION_FLAGS: (keyof Permissions)[] = ['canAddMembers', 'canRemoveMembers', 'canEditInfo', 'canStartCall'];
@@ -46,8 +45,9 @@ export class MembersPanelComponent {
   protected readonly adding = signal(false);
   protected readonly toAdd = signal<UserSummary[]>([]);
   protected readonly confirmLeave = signal(false);
-  protected readonly busy = signal(false);
-  protected readonly failure = signal<string | null>(null);
+  private readonly action = new PendingAction(this.i18n);
+  protected readonly busy = this.action.busy;
+  protected readonly failure = this.action.failure;
   protected readonly flags = PERMISSION_FLAGS;
   protected readonly memberIds = computed(() => this.chat().participants.map((p) => p.user.id));
 
@@ -69,31 +69,31 @@ export class MembersPanelComponent {
   }
 
   protected toggle(member: Participant): void {
-    this.failure.set(null);
+    this.action.failure.set(null);
     this.expanded.update((id) => (id === member.user.id ? null : member.user.id));
   }
 
   protected setRole(member: Participant, role: 'admin' | 'member'): Promise<void> {
-    return this.run(() => this.groups.setRole(this.chat().id, member.user.id, role));
+    return this.action.run(() => this.groups.setRole(this.chat().id, member.user.id, role));
   }
 
   protected setFlag(member: Participant, flag: keyof Permissions, value: boolean): Promise<void> {
-    return this.run(() => this.groups.setPermission(this.chat().id, member.user.id, flag, value));
+    return this.action.run(() => this.groups.setPermission(this.chat().id, member.user.id, flag, value));
   }
 
   protected remove(member: Participant): Promise<void> {
-    return this.run(async () => {
+    return this.action.run(async () => {
       await this.groups.removeMember(this.chat().id, member.user.id);
       this.expanded.set(null);
     });
   }
 
   protected transfer(member: Participant): Promise<void> {
-    return this.run(() => this.groups.transferOwnership(this.chat().id, member.user.id));
+    return this.action.run(() => this.groups.transferOwnership(this.chat().id, member.user.id));
   }
 
   protected message(member: Participant): Promise<void> {
-    return this.run(async () => {
+    return this.action.run(async () => {
       const chat = await this.groups.openPersonal(member.user.id);
       await this.router.navigate(['/chats', chat.id]);
     });
@@ -102,7 +102,7 @@ export class MembersPanelComponent {
   protected add(): Promise<void> {
     const ids = this.toAdd().map((u) => u.id);
     if (ids.length === 0) return Promise.resolve();
-    return this.run(async () => {
+    return this.action.run(async () => {
       await this.groups.addMembers(this.chat().id, ids);
       this.adding.set(false);
       this.toAdd.set([]);
@@ -110,23 +110,10 @@ export class MembersPanelComponent {
   }
 
   protected leave(): Promise<void> {
-    return this.run(async () => {
+    return this.action.run(async () => {
       await this.groups.leave(this.chat().id, this.myId());
       this.confirmLeave.set(false);
       await this.router.navigateByUrl('/');
     });
-  }
-
-  private async run(action: () => Promise<unknown>): Promise<void> {
-    if (this.busy()) return;
-    this.busy.set(true);
-    this.failure.set(null);
-    try {
-      await action();
-    } catch (error) {
-      this.failure.set(apiErrorText(this.i18n, ApiError.from(error)));
-    } finally {
-      this.busy.set(false);
-    }
   }
 }

@@ -6,7 +6,7 @@ import { GroupChatService } from '../../../core/chats/group-chat.service';
 import { I18n } from '../../../core/i18n/i18n.service';
 import { ModalComponent } from '../../../shared/modal.component';
 import { UserPickerComponent } from '../../../shared/user-picker.component';
-import { apiErrorText } from '../api-error-text';
+import { apiErrorText } from '../../../core/api/api-error-text';
 import { ImagePick } from './image-pick';
 
 export const NAME_MAX = 100;

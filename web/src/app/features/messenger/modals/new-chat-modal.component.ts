@@ -8,7 +8,7 @@ import { ModalComponent } from '../../../shared/modal.component';
 import { SearchHintComponent } from '../../../shared/search-hint.component';
 import { UserLabelComponent } from '../../../shared/user-label.component';
 import { userSearch } from '../../../shared/user-search';
-import { apiErrorText } from '../api-error-text';
+import { apiErrorText } from '../../../core/api/api-error-text';
 
 /** A personal chat with someone found by name or username (the same chat every time). */
 @Component({

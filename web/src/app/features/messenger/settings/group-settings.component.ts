@@ -2,14 +2,13 @@ import { Component, DestroyRef, computed, inject, input, output, signal } from '
 import { Router } from '@angular/router';
 import { LucideCamera } from '@lucide/angular';
 import { ChatDescription, ChatName, type CallSettings, type Chat } from '@messenger/contracts';
-import { ApiError } from '../../../core/api/api-error';
 import { AuthStore } from '../../../core/auth/auth.store';
 import { abilitiesIn } from '../../../core/chats/abilities';
 import { GroupChatService } from '../../../core/chats/group-chat.service';
 import { I18n } from '../../../core/i18n/i18n.service';
 import { AvatarComponent } from '../../../shared/avatar.component';
 import { ModalComponent } from '../../../shared/modal.component';
-import { apiErrorText } from '../api-error-text';
+import { PendingAction } from '../../../core/api/pending-action';
 import { DESCRIPTION_MAX, NAME_MAX } from '../modals/create-group-modal.component';
 import { ImagePick } from '../modals/image-pick';
 
@@ -35,8 +34,9 @@ export class GroupSettingsComponent {
   protected readonly name = signal('');
   protected readonly description = signal('');
   protected readonly avatar = new ImagePick(inject(DestroyRef));
-  protected readonly busy = signal(false);
-  protected readonly failure = signal<string | null>(null);
+  private readonly action = new PendingAction(this.i18n);
+  protected readonly busy = this.action.busy;
+  protected readonly failure = this.action.failure;
   protected readonly saved = signal(false);
   protected readonly confirmDelete = signal(false);
   protected readonly newOwner = signal('');
@@ -87,17 +87,8 @@ export class GroupSettingsComponent {
     });
   }
 
-  private async run(action: () => Promise<unknown>): Promise<void> {
-    if (this.busy()) return;
-    this.busy.set(true);
-    this.failure.set(null);
+  private run(action: () => Promise<unknown>): Promise<void> {
     this.saved.set(false);
-    try {
-      await action();
-    } catch (error) {
-      this.failure.set(apiErrorText(this.i18n, ApiError.from(error)));
-    } finally {
-      this.busy.set(false);
-    }
+    return this.action.run(action);
   }
 }
