@@ -15,4 +15,32 @@ export default tseslint.config(
     files: ['scripts/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
+  {
+    // Load scenarios: Node scripts driving the stack, and k6 scripts (k6 provides __ENV, __VU, open).
+    files: ['load/**/*.mjs', 'load/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'process',
+          'console',
+          'Buffer',
+          'URL',
+          'fetch',
+          'performance',
+          'AbortSignal',
+          'AbortController',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'TextEncoder',
+          'TextDecoder',
+          '__ENV',
+          '__VU',
+          '__ITER',
+          'open',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

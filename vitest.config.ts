@@ -45,7 +45,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'system',
-          include: ['{services,e2e,deploy}/**/*.sys.test.ts'],
+          include: ['{services,e2e,deploy,load}/**/*.sys.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

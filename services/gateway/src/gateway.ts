@@ -1,6 +1,15 @@
 import { GATEWAY_SUBJECT, ROUTES, type RouteContract } from '@messenger/contracts';
 import { buildOpenApiDocument } from '@messenger/contracts/openapi';
-import { connectNats, createLogger, HealthServer, startTelemetry, stopTelemetry, type Logger } from '@messenger/kit';
+import {
+  connectNats,
+  createLogger,
+  HealthServer,
+  startMetrics,
+  startTelemetry,
+  stopMetrics,
+  stopTelemetry,
+  type Logger,
+} from '@messenger/kit';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { HttpRequest, HttpResponse, us_listen_socket, WebSocket } from 'uWebSockets.js';
 import { AccessTokenVerifier } from './auth/access-token.js';
@@ -13,7 +22,7 @@ import { RouteTable } from './http/route-table.js';
 import { applySecurityHeaders } from './http/security-headers.js';
 import { StaticFiles } from './http/static-files.js';
 import { liveKitWebhookHandler } from './http/webhook-handler.js';
-import { renderGatewayMetrics } from './metrics.js';
+import { gatewayMetrics } from './metrics.js';
 import { loadUws } from './uws.js';
 import { PushHub } from './ws/push-hub.js';
 import { socketBehavior, type SocketData } from './ws/socket-handler.js';
@@ -36,9 +45,14 @@ export const startGateway = async (config: GatewayConfig, routes: readonly Route
   const tokens = new AccessTokenVerifier(readPublicKey(config), config.JWT_ISSUER, config.JWT_AUDIENCE);
   const nats = await connectNats(config.NATS_URL, config.GATEWAY_ID, logger);
   const app = uws.App();
-  const hub = new PushHub(nats, app);
   const sockets = new Set<WebSocket<SocketData>>();
   let connections = 0;
+  const metrics = gatewayMetrics(startMetrics('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT), {
+    gatewayId: config.GATEWAY_ID,
+    connections: () => connections,
+    users: () => hub.userCount,
+  });
+  const hub = new PushHub(nats, app, tracer, metrics.pushes);
   let shuttingDown = false;
 
   const behavior = socketBehavior({
@@ -52,6 +66,7 @@ export const startGateway = async (config: GatewayConfig, routes: readonly Route
     onCountChange: (delta) => {
       connections += delta;
     },
+    metrics,
   });
   const open = behavior.open!;
   const close = behavior.close!;
@@ -97,6 +112,7 @@ export const startGateway = async (config: GatewayConfig, routes: readonly Route
     nats,
     tracer,
     logger,
+    metrics,
   });
   app.any('/api/*', api);
   app.any('/api', api);
@@ -120,9 +136,6 @@ export const startGateway = async (config: GatewayConfig, routes: readonly Route
   const port = uws.us_socket_local_port(listenSocket);
   const probes = new HealthServer();
   probes.addCheck('nats', () => !nats.isClosed());
-  probes.setMetrics(() =>
-    renderGatewayMetrics({ gatewayId: config.GATEWAY_ID, connections, users: hub.userCount, rssBytes: process.memoryUsage.rss() }),
-  );
   const healthPort = await probes.listen(config.HEALTH_PORT, config.HEALTH_HOST);
   const beat = () => nats.publish(GATEWAY_SUBJECT.heartbeat, JSON.stringify({ gatewayId: config.GATEWAY_ID }));
   beat();
@@ -140,6 +153,7 @@ export const startGateway = async (config: GatewayConfig, routes: readonly Route
       for (const ws of [...sockets]) ws.end(1001, 'gateway shutting down');
       await nats.drain().catch(() => undefined);
       await stopTelemetry();
+      await stopMetrics();
       await probes.close();
       logger.info('gateway stopped');
     })());

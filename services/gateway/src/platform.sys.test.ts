@@ -88,13 +88,15 @@ describe('platform: two gateways, one replica of each service', () => {
     expect(response.status).toBe(200);
     const deadline = Date.now() + 10_000;
     const find = () => otlp.spans.filter((span) => span.traceId === traceId);
-    const both = () => ['users', 'gateway'].every((service) => find().some((s) => s.service === service));
+    const both = () => ['users.profile.me', 'request users.profile.me'].every((name) => find().some((s) => s.name === name));
     while (Date.now() < deadline && !both()) await new Promise((r) => setTimeout(r, 100));
     const spans = find();
-    const gatewaySpan = spans.find((s) => s.service === 'gateway');
+    const gatewaySpan = spans.find((s) => s.service === 'gateway' && s.name.startsWith('HTTP '));
     const serviceSpan = spans.find((s) => s.service === 'users');
     expect(gatewaySpan?.name).toBe('HTTP GET /api/users/me');
     expect(serviceSpan?.name).toBe('users.profile.me');
-    expect(serviceSpan?.parentSpanId).toBe(gatewaySpan?.spanId);
+    const requestSpan = spans.find((s) => s.spanId === serviceSpan?.parentSpanId);
+    expect(requestSpan?.name).toBe('request users.profile.me');
+    expect(requestSpan?.parentSpanId).toBe(gatewaySpan?.spanId);
   });
 });

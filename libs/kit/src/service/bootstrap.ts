@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { BaseConfig, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { connectNats } from '../nats/connect.js';
+import { startMetrics, stopMetrics } from '../metrics.js';
 import { startTelemetry, stopTelemetry } from '../telemetry.js';
 import { HealthServer } from './health-server.js';
 import { ServiceExceptionFilter } from './rpc-exception.filter.js';
@@ -42,6 +43,7 @@ export const startService = async <S extends z.ZodObject>(options: ServiceOption
   const config = loadConfig(BaseConfig.extend(options.config.shape), options.env ?? process.env) as C;
   const logger = createLogger(options.name, config.LOG_LEVEL);
   const tracer = startTelemetry(options.name, config.OTEL_EXPORTER_OTLP_ENDPOINT);
+  startMetrics(options.name, config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const nats = await connectNats(config.NATS_URL, `${options.name}-${process.pid}`, logger);
   const health = new HealthServer();
   health.addCheck('nats', () => !nats.isClosed() && nats.info !== undefined);
@@ -117,6 +119,7 @@ export const startService = async <S extends z.ZodObject>(options: ServiceOption
       await nats.drain().catch(() => undefined);
       await health.close();
       await stopTelemetry();
+      await stopMetrics();
       logger.info('stopped');
     })());
 

@@ -1,26 +1,23 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { metricsHandler } from '../metrics.js';
 
 export type ReadinessCheck = () => Promise<boolean> | boolean;
 
 /**
  * Kubernetes-style probes on their own port: /livez answers while the event loop runs; /readyz
  * answers 200 only while every dependency check passes and the process is not shutting down;
- * /metrics (when set) answers in Prometheus' text format, for scrapers and the HPA's metrics adapter.
+ * /metrics answers in Prometheus' text format (this process's OpenTelemetry metrics, see metrics.ts),
+ * for scrapers and the HPA's metrics adapter.
  * A port of its own keeps all three off the public ingress.
  */
 export class HealthServer {
   private readonly checks = new Map<string, ReadinessCheck>();
   private server: Server | undefined;
   private shuttingDown = false;
-  private metrics: (() => string) | null = null;
 
   addCheck(name: string, check: ReadinessCheck): void {
     this.checks.set(name, check);
-  }
-
-  setMetrics(render: () => string): void {
-    this.metrics = render;
   }
 
   markShuttingDown(): void {
@@ -49,11 +46,7 @@ export class HealthServer {
         res.end(JSON.stringify(body));
       };
       if (req.url === '/livez') return send(200, { status: 'ok' });
-      if (req.url === '/metrics' && this.metrics) {
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
-        res.end(this.metrics());
-        return;
-      }
+      if (req.url === '/metrics') return metricsHandler(req, res);
       if (req.url === '/readyz' || req.url === '/healthz') {
         void this.report().then((report) => send(report.status === 'ok' ? 200 : 503, report));
         return;

@@ -4,6 +4,7 @@ import { throwError, type Observable } from 'rxjs';
 import { z } from 'zod';
 import type { ServiceErrorPayload } from '@messenger/contracts';
 import { ServiceError, validationFailed } from '../errors.js';
+import { sharedInstruments } from '../metrics.js';
 import type { Logger } from 'pino';
 
 /**
@@ -22,6 +23,7 @@ export class ServiceExceptionFilter implements RpcExceptionFilter<unknown> {
       this.logger.error({ err: exception }, 'unhandled error in handler');
       payload = { code: 'INTERNAL', message: 'internal error' };
     }
+    sharedInstruments().errors.add(1, { code: payload.code });
     const span = trace.getActiveSpan();
     span?.setAttribute('messenger.error_code', payload.code);
     if (payload.code === 'INTERNAL') span?.setStatus({ code: SpanStatusCode.ERROR, message: payload.message });

@@ -9,6 +9,8 @@ export interface NodeProcessOptions {
   /** The variable through which the process is told its port. */
   portVariable: 'HEALTH_PORT' | 'PORT';
   port?: number;
+  /** The probe port (/livez, /readyz, /metrics) when it is not the port above. */
+  healthPort?: number;
   log?: (line: string) => void;
   readyTimeoutMs?: number;
 }
@@ -16,6 +18,8 @@ export interface NodeProcessOptions {
 export interface NodeProcess {
   name: string;
   port: number;
+  /** Where /metrics is served. */
+  healthPort: number;
   pid(): number;
   /** SIGTERM and wait: the graceful path. */
   stop(): Promise<void>;
@@ -51,6 +55,7 @@ export const startNodeProcess = async (options: NodeProcessOptions): Promise<Nod
   return {
     name: options.name,
     port,
+    healthPort: options.healthPort ?? port,
     pid: () => current?.pid ?? -1,
     stop: async () => {
       await current?.stop();

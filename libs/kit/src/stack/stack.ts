@@ -136,6 +136,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
 
     const gateways: NodeProcess[] = [];
     for (let i = 0; i < gatewayCount; i++) {
+      const healthPort = await freePort();
       const gateway = await startNodeProcess({
         name: `gateway-${i + 1}`,
         script: join(options.rootDir, 'services', 'gateway', 'dist', 'main.js'),
@@ -143,10 +144,12 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
           ...env,
           GATEWAY_ID: `gateway-${i + 1}`,
           COOKIE_SECURE: env.COOKIE_SECURE ?? 'false',
+          HEALTH_PORT: String(healthPort),
           ...(options.webDist ? { WEB_DIST: options.webDist } : {}),
         },
         portVariable: 'PORT',
         port: gatewayPorts[i]!,
+        healthPort,
         readyUrl: (port) => `http://127.0.0.1:${port}/readyz`,
         log: log(`gateway-${i + 1}`),
       });

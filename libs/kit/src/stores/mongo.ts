@@ -1,5 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { ServiceRuntime } from '../service/runtime.js';
+import { traceMongoCommands } from './store-tracing.js';
 
 /**
  * The service's own MongoDB database (no service reads another's). Readiness follows the
@@ -12,7 +13,9 @@ export const connectMongo = async (runtime: ServiceRuntime, url: string, dbName:
     // FerretDB (tests, local) has no retryable writes; MongoDB does not need them for single-document updates.
     retryWrites: false,
     autoIndex: true,
+    monitorCommands: true,
   });
+  traceMongoCommands(connection.getClient());
   await connection.asPromise();
   runtime.health.addCheck('mongo', () => connection.readyState === 1);
   runtime.onShutdown(() => connection.close());

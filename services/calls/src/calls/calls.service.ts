@@ -1,20 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
-import {
-  EVENT,
-  pushSubject,
-  type Call,
-  type EndReason,
-  type Membership,
-  type ServerFrame,
-  type ServerFrameType,
-} from '@messenger/contracts';
-import { ServiceError, type EventPublisher, type Logger } from '@messenger/kit';
+import { EVENT, type Call, type EndReason, type Membership, type ServerFrame, type ServerFrameType } from '@messenger/contracts';
+import { publishPush, ServiceError, type EventPublisher, type Logger } from '@messenger/kit';
 import { callLogEntry } from '../log/call-log-entry.js';
 import type { CallLogRepository } from '../log/call-log.repository.js';
 import { callGrant, startsMuted } from '../livekit/call-grants.js';
 import type { LiveKitRooms } from '../livekit/livekit-rooms.js';
 import type { CallSessionRepository } from '../sessions/call-session.repository.js';
+import { callMetrics } from './call-metrics.js';
 import type { Directory } from './groups-client.js';
 
 export interface CallRules {
@@ -32,6 +25,8 @@ const canStart = (m: Membership) =>
  * (CallSessionRepository), so any replica can take the next request for a call.
  */
 export class CallsService {
+  private readonly metrics: ReturnType<typeof callMetrics>;
+
   constructor(
     private readonly sessions: CallSessionRepository,
     private readonly rooms: LiveKitRooms,
@@ -41,7 +36,9 @@ export class CallsService {
     private readonly rules: CallRules,
     private readonly log: CallLogRepository,
     private readonly events: EventPublisher,
-  ) {}
+  ) {
+    this.metrics = callMetrics(sessions);
+  }
 
   async start(userId: string, chatId: string, type: Call['type']) {
     const membership = await this.directory.membership(chatId, userId);
@@ -219,6 +216,13 @@ export class CallsService {
     if (membership?.callSettings.muteAll && membership.role === 'member') await this.rooms.muteMicrophone(callId, userId);
   }
 
+  /** LiveKit says the person's media is connected: the call setup time is measured from their last join. */
+  async mediaJoined(callId: string, userId: string, now = Date.now()): Promise<void> {
+    const [call, timeline] = await Promise.all([this.sessions.get(callId), this.sessions.timeline(callId)]);
+    const joined = timeline.filter((entry) => entry.kind === 'join' && entry.userId === userId).at(-1);
+    if (call && joined && now >= joined.at) this.metrics.setupDuration.record((now - joined.at) / 1000, { 'call.type': call.type });
+  }
+
   /** LiveKit says the person's media is gone (tab closed, network lost past the departure timeout). */
   async mediaLeft(callId: string, userId: string): Promise<void> {
     const outcome = await this.sessions.leave(callId, userId, this.rules.emptyGraceMs);
@@ -314,6 +318,6 @@ export class CallsService {
     data: ServerFrame<T>['data'],
     per?: (userId: string) => ServerFrame<T>['data'],
   ): void {
-    for (const userId of new Set(to)) this.nats.publish(pushSubject(userId), JSON.stringify({ type, data: per ? per(userId) : data }));
+    publishPush(this.nats, to, per ? (userId) => JSON.stringify({ type, data: per(userId) }) : JSON.stringify({ type, data }));
   }
 }

@@ -36,6 +36,7 @@ export class LiveKitWebhooks {
     const identity = event.participant?.identity;
     this.logger.info({ event: `livekit.${event.event}`, room, identity }, 'livekit webhook');
     if (!room?.startsWith('c_')) return { handled: true };
+    if (event.event === 'participant_joined' && identity) await this.calls.mediaJoined(room, identity);
     if (event.event === 'participant_left' && identity) await this.calls.mediaLeft(room, identity);
     if (event.event === 'room_finished') await this.calls.finish(room, 'room-gone');
     if (event.event === 'track_published' && identity && event.track?.source === TrackSource.MICROPHONE)

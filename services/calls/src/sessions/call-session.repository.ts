@@ -135,6 +135,10 @@ export class CallSessionRepository {
     return this.redis.get(`user:${userId}:call`);
   }
 
+  liveCallCount(): Promise<number> {
+    return this.redis.scard('calls:live');
+  }
+
   liveCallIds(): Promise<string[]> {
     return this.redis.smembers('calls:live');
   }

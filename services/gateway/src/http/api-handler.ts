@@ -3,10 +3,11 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { HttpResponse, HttpRequest } from 'uWebSockets.js';
 import { z } from 'zod';
 import { type BinaryReply, type FieldIssue, type RouteContract } from '@messenger/contracts';
-import { fieldIssues, requestService, type Logger } from '@messenger/kit';
+import { fieldIssues, requestService, sharedInstruments, type Logger } from '@messenger/kit';
 import type { AccessTokenVerifier } from '../auth/access-token.js';
 import { bearerToken } from '../auth/access-token.js';
 import type { GatewayConfig } from '../config.js';
+import type { GatewayMetrics } from '../metrics.js';
 import { BodyTooLarge, readBody } from './body.js';
 import { clearedRefreshCookie, readCookie, REFRESH_COOKIE, refreshCookie } from './cookies.js';
 import type { CorsPolicy } from './cors.js';
@@ -25,6 +26,7 @@ export interface ApiDeps {
   nats: NatsConnection;
   tracer: Tracer;
   logger: Logger;
+  metrics: Pick<GatewayMetrics, 'httpDuration'>;
 }
 
 /**
@@ -45,6 +47,7 @@ export const apiHandler = (deps: ApiDeps) => (res: HttpResponse, req: HttpReques
     return reply.fail('METHOD_NOT_ALLOWED', `${incoming.method} is not allowed on ${incoming.path}`);
   }
   const { route, params } = found.match;
+  const started = performance.now();
   const parent = propagation.extract(context.active(), { traceparent: incoming.traceparent, tracestate: incoming.tracestate });
   const span = deps.tracer.startSpan(
     `HTTP ${route.method} ${route.path}`,
@@ -70,8 +73,12 @@ export const apiHandler = (deps: ApiDeps) => (res: HttpResponse, req: HttpReques
     })
     .finally(() => {
       span.setAttribute('http.response.status_code', reply.status);
+      if (reply.errorCode) span.setAttribute('messenger.error_code', reply.errorCode);
       if (reply.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
+      const attributes = { 'http.route': route.path, 'http.request.method': route.method, 'http.response.status_code': reply.status };
+      deps.metrics.httpDuration.record((performance.now() - started) / 1000, attributes);
+      if (reply.errorCode) sharedInstruments().errors.add(1, { code: reply.errorCode, 'http.route': route.path });
     });
 };
 

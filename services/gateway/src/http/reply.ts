@@ -33,6 +33,8 @@ export class Reply {
   /** The status sent, or 0 while none has been. */
   status = 0;
   readonly headers: [string, string][] = [];
+  /** The stable error code sent, if the answer was an error. */
+  errorCode: string | undefined;
 
   constructor(private readonly res: HttpResponse) {
     res.onAborted(() => {
@@ -67,6 +69,7 @@ export class Reply {
   }
 
   error(error: ServiceErrorPayload): void {
+    if (this.isOpen) this.errorCode = error.code;
     if (error.details?.retryAfterSeconds !== undefined) this.header('retry-after', String(Math.ceil(error.details.retryAfterSeconds)));
     this.json(ERROR_STATUS[error.code], errorBody(error.code, error.message, error.details));
   }

@@ -1,4 +1,6 @@
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { SpanKind, type Counter, type Tracer } from '@opentelemetry/api';
+import { extractTraceContext, type HeaderCarrier } from '@messenger/kit';
 import type { TemplatedApp } from 'uWebSockets.js';
 import { pushSubject } from '@messenger/contracts';
 
@@ -8,14 +10,15 @@ export const userTopic = (userId: string): string => `user:${userId}`;
  * Holds one NATS subscription to `push.user.<id>` per user with at least one socket on this gateway,
  * and republishes each event, unchanged, to that user's uWS topic. NATS routes by interest, so an
  * event reaches only the gateways holding that user, and the frame bytes are never re-encoded.
+ * An event that carries trace context gets a `push.deliver` span in the trace that caused it.
  */
 export class PushHub {
   private readonly users = new Map<string, { sockets: number; subscription: Subscription }>();
-  delivered = 0;
-
   constructor(
     private readonly nats: NatsConnection,
     private readonly app: TemplatedApp,
+    private readonly tracer: Tracer,
+    private readonly pushes: Counter,
   ) {}
 
   attach(userId: string): void {
@@ -28,11 +31,23 @@ export class PushHub {
     const subscription = this.nats.subscribe(pushSubject(userId), {
       callback: (error, msg) => {
         if (error) return;
-        this.delivered += 1;
-        this.app.publish(topic, msg.data, false);
+        this.pushes.add(1);
+        if (msg.headers) this.deliverTraced(topic, msg);
+        else this.app.publish(topic, msg.data, false);
       },
     });
     this.users.set(userId, { sockets: 1, subscription });
+  }
+
+  private deliverTraced(topic: string, msg: Msg): void {
+    const span = this.tracer.startSpan(
+      'push.deliver',
+      { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject } },
+      extractTraceContext(msg.headers as unknown as HeaderCarrier),
+    );
+    span.setAttribute('messenger.sockets_reached', this.app.numSubscribers(topic));
+    this.app.publish(topic, msg.data, false);
+    span.end();
   }
 
   detach(userId: string): void {

@@ -4,6 +4,7 @@ import { ClientFrame, GATEWAY_SUBJECT, HEADER, SUBJECT, WS_LIMITS, errorBody, ty
 import type { Logger } from '@messenger/kit';
 import { bearerToken, type AccessTokenVerifier } from '../auth/access-token.js';
 import { statusLine } from '../http/reply.js';
+import type { GatewayMetrics } from '../metrics.js';
 import type { PushHub } from './push-hub.js';
 import { userTopic } from './push-hub.js';
 
@@ -35,6 +36,7 @@ export const socketBehavior = (deps: {
   gatewayId: string;
   maxBackpressure: number;
   onCountChange: (delta: number) => void;
+  metrics: Pick<GatewayMetrics, 'clientFrames'>;
 }): WebSocketBehavior<SocketData> => ({
   compression: 0,
   maxPayloadLength: WS_LIMITS.maxClientFrameBytes,
@@ -73,6 +75,7 @@ export const socketBehavior = (deps: {
     data.tokens = Math.min(BURST, data.tokens + ((now - data.refilledAt) / 1000) * FRAMES_PER_SECOND);
     data.refilledAt = now;
     if (data.tokens < 1) {
+      deps.metrics.clientFrames.add(1, { outcome: 'rate_limited' });
       ws.send(frame({ type: 'error', data: { code: 'RATE_LIMITED', message: 'too many frames' } }));
       return;
     }
@@ -83,9 +86,11 @@ export const socketBehavior = (deps: {
       if (!result.success) throw new Error(result.error.issues[0]?.message);
       parsed = result.data;
     } catch {
+      deps.metrics.clientFrames.add(1, { outcome: 'invalid' });
       ws.send(frame({ type: 'error', data: { code: 'VALIDATION_FAILED', message: 'unknown or malformed frame' } }));
       return;
     }
+    deps.metrics.clientFrames.add(1, { outcome: parsed.type });
     if (parsed.type === 'ping') ws.send(frame({ type: 'pong', data: { at: now } }));
     // typing is relayed by the groups service, which knows who else is in the chat.
     if (parsed.type === 'typing') {

@@ -1,3 +1,4 @@
+import { metrics } from '@opentelemetry/api';
 import type { Message } from '@messenger/contracts';
 import { ServiceError, notFound } from '@messenger/kit';
 import type { ChatDoc } from '../chats/chat.model.js';
@@ -25,6 +26,9 @@ export const mapMessage = (m: MessageDoc): Message => ({
 const PREVIEW_LENGTH = 120;
 
 export class MessagesService {
+  /** Messages people sent (system lines excluded): the product's messages/s. */
+  private readonly sent = metrics.getMeter('groups').createCounter('messenger.messages.sent', { description: 'Messages people sent.' });
+
   constructor(
     private readonly chats: ChatsRepository,
     private readonly messages: MessagesRepository,
@@ -49,6 +53,7 @@ export class MessagesService {
       dedupeKey,
     });
     await this.markRead(access.chat, userId, stored.seq);
+    this.sent.add(1, { 'chat.type': access.chat.type });
     return stored.message;
   }
 

@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { pushSubject, type BinaryReply, type ServerFrame, type User } from '@messenger/contracts';
-import { notFound, toAvatarWebp } from '@messenger/kit';
+import { type BinaryReply, type ServerFrame, type User } from '@messenger/contracts';
+import { notFound, publishPush, toAvatarWebp } from '@messenger/kit';
 import type { AccountsRepository } from '../accounts/accounts.repository.js';
 import { mapUser } from '../accounts/user.mapper.js';
 import type { AvatarStore } from '@messenger/kit';
@@ -29,7 +29,7 @@ export class AvatarsService {
     await this.avatars.prune(userId, version);
     const user = mapUser(updated);
     const frame: ServerFrame<'user.updated'> = { type: 'user.updated', data: user };
-    this.nats.publish(pushSubject(userId), JSON.stringify(frame));
+    publishPush(this.nats, [userId], JSON.stringify(frame));
     await this.events.updated(user, `avatar-${version}`);
     return user;
   }

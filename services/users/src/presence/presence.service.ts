@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { pushSubject, type PresenceStatus, type ServerFrame } from '@messenger/contracts';
-import { requestService, type Logger } from '@messenger/kit';
+import { type PresenceStatus, type ServerFrame } from '@messenger/contracts';
+import { publishPush, requestService, type Logger } from '@messenger/kit';
 import type { AccountsRepository } from '../accounts/accounts.repository.js';
 import type { PresenceRepository } from './presence.repository.js';
 
@@ -59,6 +59,6 @@ export class PresenceService {
       return;
     }
     const frame = JSON.stringify({ type: 'presence', data: status } satisfies ServerFrame<'presence'>);
-    for (const contactId of (reply.response as { userIds?: string[] }).userIds ?? []) this.nats.publish(pushSubject(contactId), frame);
+    publishPush(this.nats, (reply.response as { userIds?: string[] }).userIds ?? [], frame);
   }
 }

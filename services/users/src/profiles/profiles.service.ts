@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { pushSubject, type ServerFrame, type User, type UserSummary } from '@messenger/contracts';
-import { notFound } from '@messenger/kit';
+import { type ServerFrame, type User, type UserSummary } from '@messenger/contracts';
+import { notFound, publishPush } from '@messenger/kit';
 import type { AccountsRepository } from '../accounts/accounts.repository.js';
 import { mapUser, mapUserSummary } from '../accounts/user.mapper.js';
 import type { UserEvents } from '../accounts/user-events.js';
@@ -24,7 +24,7 @@ export class ProfilesService {
     if (!account) throw notFound('user');
     const user = mapUser(account);
     const frame: ServerFrame<'user.updated'> = { type: 'user.updated', data: user };
-    this.nats.publish(pushSubject(userId), JSON.stringify(frame));
+    publishPush(this.nats, [userId], JSON.stringify(frame));
     await this.events.updated(user, account.updatedAt.toISOString());
     return user;
   }

@@ -1,0 +1,40 @@
+// Reading a process's cost from /proc, and pinning it to cores, so a scenario can charge CPU and
+// memory to the server it measures and not to the load generator beside it.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux x86_64
+
+/** User + system CPU time the process has used so far, in microseconds. */
+export const cpuMicros = (pid) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return ((utime + stime) * 1_000_000) / TICKS_PER_SECOND;
+};
+
+/** Resident memory in bytes. */
+export const rssBytes = (pid) => {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : NaN;
+};
+
+/** Pins a process (all its threads) to the given cores, e.g. '0' or '1'; returns false if taskset is missing. */
+export const pin = (pid, cores) => {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const percentile = (sorted, p) => {
+  if (!sorted.length) return NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+};
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
