@@ -31,18 +31,24 @@ const CONFIG_KEYS: Record<Service, string[]> = {
 };
 
 /** Variables that a deployment may leave unset, because the default is what a deployment wants. Keep it short. */
+const TELEMETRY_DEFAULTS = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'no collector ships with the base; components/observability (prod) sets it',
+  OTEL_TRACES_SAMPLER: "the SDK's default (parent-based, always on) suits dev; components/observability sets a ratio",
+  OTEL_TRACES_SAMPLER_ARG: 'goes with OTEL_TRACES_SAMPLER',
+  OTEL_METRIC_EXPORT_INTERVAL: 'the default (15 s) matches a usual scrape interval',
+};
 const LEFT_TO_DEFAULT: Record<Service, Record<string, string>> = {
   gateway: {
     GATEWAY_ID: 'the default (host name + pid) is unique per replica; Kubernetes sets the pod name',
     JWT_PUBLIC_KEY: 'the key is mounted as a file (JWT_PUBLIC_KEY_FILE); the inline form is its alternative',
-    OTEL_EXPORTER_OTLP_ENDPOINT: 'no trace collector ships with the deployment; set it where one runs',
+    ...TELEMETRY_DEFAULTS,
   },
   users: {
     JWT_PRIVATE_KEY: 'the key is mounted as a file (JWT_PRIVATE_KEY_FILE); the inline form is its alternative',
-    OTEL_EXPORTER_OTLP_ENDPOINT: 'no trace collector ships with the deployment; set it where one runs',
+    ...TELEMETRY_DEFAULTS,
   },
-  groups: { OTEL_EXPORTER_OTLP_ENDPOINT: 'no trace collector ships with the deployment; set it where one runs' },
-  calls: { OTEL_EXPORTER_OTLP_ENDPOINT: 'no trace collector ships with the deployment; set it where one runs' },
+  groups: TELEMETRY_DEFAULTS,
+  calls: TELEMETRY_DEFAULTS,
 };
 
 /** Values that must come from a Secret (Kubernetes) or from .env (compose), never from a committed file. */
@@ -244,7 +250,13 @@ describe.each(OVERLAYS)('deploy/k8s/overlays/%s', (overlay) => {
       const policy = byName(service);
       expect(policy.spec!.podSelector?.matchLabels).toEqual({ 'app.kubernetes.io/name': service });
       expect(policy.spec!.policyTypes).toEqual(['Ingress', 'Egress']);
-      expect(policy.spec!.ingress ?? [], `${service} accepts no connection`).toEqual([]);
+      // Work arrives over NATS (outbound); the only way in is Prometheus, from `monitoring`, to the probe port.
+      for (const rule of policy.spec!.ingress ?? []) {
+        expect(rule, `${service} accepts only the metrics scrape`).toEqual({
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+          ports: [{ protocol: 'TCP', port: 9090 }],
+        });
+      }
     }
   });
 });

@@ -37,7 +37,15 @@ export const BaseConfig = z.object({
   /** JetStream replicas of the streams this service creates: 1 on one NATS server, 3 on a cluster. */
   STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where traces and metrics go over OTLP/HTTP; unset, spans still carry ids into logs and /metrics still answers. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** Read by the OpenTelemetry SDK itself; validated here so a typo stops the process instead of sampling everything. */
+  OTEL_TRACES_SAMPLER: z
+    .enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'])
+    .optional(),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
+  /** How often metrics are pushed over OTLP (Prometheus pulls /metrics whenever it likes). */
+  OTEL_METRIC_EXPORT_INTERVAL: z.coerce.number().int().min(1_000).max(600_000).default(15_000),
   NATS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
 });

@@ -17,14 +17,17 @@ export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
  * HPA's metrics adapter and scrapers read) and, when OTEL_EXPORTER_OTLP_ENDPOINT is set, pushed over
  * OTLP/HTTP too. Instruments must be created after this (the API's no-op meter never upgrades).
  */
-export const startMetrics = (serviceName: string, endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT): Meter => {
+export const startMetrics = (
+  serviceName: string,
+  endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT,
+  exportIntervalMillis = 15_000,
+): Meter => {
   if (!provider) {
     prometheus = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
     const readers: MetricReader[] = [prometheus];
     if (endpoint) {
       const url = `${endpoint.replace(/\/$/, '')}/v1/metrics`;
-      const interval = Number(process.env.OTEL_METRIC_EXPORT_INTERVAL ?? 15_000);
-      readers.push(new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url }), exportIntervalMillis: interval }));
+      readers.push(new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url }), exportIntervalMillis }));
     }
     provider = new MeterProvider({
       resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),

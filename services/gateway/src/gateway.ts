@@ -47,7 +47,7 @@ export const startGateway = async (config: GatewayConfig, routes: readonly Route
   const app = uws.App();
   const sockets = new Set<WebSocket<SocketData>>();
   let connections = 0;
-  const metrics = gatewayMetrics(startMetrics('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT), {
+  const metrics = gatewayMetrics(startMetrics('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT, config.OTEL_METRIC_EXPORT_INTERVAL), {
     gatewayId: config.GATEWAY_ID,
     connections: () => connections,
     users: () => hub.userCount,

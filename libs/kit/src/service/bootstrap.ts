@@ -43,7 +43,7 @@ export const startService = async <S extends z.ZodObject>(options: ServiceOption
   const config = loadConfig(BaseConfig.extend(options.config.shape), options.env ?? process.env) as C;
   const logger = createLogger(options.name, config.LOG_LEVEL);
   const tracer = startTelemetry(options.name, config.OTEL_EXPORTER_OTLP_ENDPOINT);
-  startMetrics(options.name, config.OTEL_EXPORTER_OTLP_ENDPOINT);
+  startMetrics(options.name, config.OTEL_EXPORTER_OTLP_ENDPOINT, config.OTEL_METRIC_EXPORT_INTERVAL);
   const nats = await connectNats(config.NATS_URL, `${options.name}-${process.pid}`, logger);
   const health = new HealthServer();
   health.addCheck('nats', () => !nats.isClosed() && nats.info !== undefined);
