@@ -14,7 +14,7 @@ die() { printf '[bootstrap] error: %s\n' "$*" >&2; exit 1; }
 GO_TOOLS=(
   "nats-server|github.com/nats-io/nats-server/v2@v2.12.15|nats-server"
   "livekit-server|github.com/livekit/livekit-server/cmd/server@v1.13.5|server"
-  "ferretdb|github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2|ferretdb|source"
+  "ferretdb|github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2|ferretdb|source:github.com/FerretDB/FerretDB:cmd/ferretdb"
   "k6|go.k6.io/k6/v2@v2.2.0|k6"
   "kustomize|sigs.k8s.io/kustomize/kustomize/v5@v5.7.1|kustomize"
   "kubeconform|github.com/yannh/kubeconform/cmd/kubeconform@v0.7.0|kubeconform"
@@ -23,6 +23,9 @@ GO_TOOLS=(
 OPTIONAL_GO_TOOLS=(
   "lk|github.com/livekit/livekit-cli/v2/cmd/lk@v2.18.2|lk"
 )
+# The local trace viewer for `TRACE_VIEWER=1 npm start`; built only when asked (BOOTSTRAP_TRACE_VIEWER=1), as it
+# is a large build. Its go.mod has a replace directive, which `go install pkg@version` refuses: built from source.
+TRACE_VIEWER_TOOL="jaeger|github.com/jaegertracing/jaeger/cmd/jaeger@v1.76.0|jaeger|source:github.com/jaegertracing/jaeger:cmd/jaeger"
 APT_PACKAGES=(redis-server chromium fonts-noto-core fonts-noto-color-emoji)
 
 apt_install() {
@@ -57,9 +60,10 @@ build_in_wrapper_module() {
   return $rc
 }
 
-# FerretDB embeds build/version/version.txt, which `make` generates and the module zip lacks; a
-# plain `go install` builds a binary that panics at start. Build it from a copy of the module source
-# with that file written.
+# Builds a command from a copy of its module's source, for modules `go install` cannot build as they are:
+# FerretDB embeds build/version/version.txt, which `make` generates and the module zip lacks (a plain
+# `go install` builds a binary that panics at start), so that file is written; Jaeger's go.mod has a
+# replace directive, which `go install` refuses outside the module.
 build_from_module_source() {
   local spec="$1" out="$2" module="$3" subdir="$4"
   local version="${spec##*@}" src dir
@@ -67,7 +71,7 @@ build_from_module_source() {
   [ -n "$src" ] || return 1
   dir="$(mktemp -d)"
   cp -r "$src/." "$dir/" && chmod -R u+w "$dir"
-  printf '%s\n' "$version" > "$dir/build/version/version.txt"
+  if [ -d "$dir/build/version" ]; then printf '%s\n' "$version" > "$dir/build/version/version.txt"; fi
   (cd "$dir" && go build -trimpath -o "$out" "./$subdir")
   local rc=$?
   rm -rf "$dir"
@@ -78,7 +82,7 @@ go_install() {
   local name="$1" spec="$2" produced="$3" optional="${4:-}" how="${5:-}"
   local version="${spec##*@}"
   # The stamp names the build recipe too, so a changed recipe rebuilds the tool.
-  local stamp="$TOOLS_DIR/bin/.$name-$version${how:+-$how}"
+  local stamp="$TOOLS_DIR/bin/.$name-$version${how:+-${how%%:*}}"
   if [ -f "$stamp" ] && [ -x "$TOOLS_DIR/bin/$name" ]; then say "$name $version cached"; return 0; fi
   # An optional tool that failed to build is not retried on every run (BOOTSTRAP_RETRY_OPTIONAL=1 does).
   if [ -n "$optional" ] && [ -f "$stamp.failed" ] && [ "${BOOTSTRAP_RETRY_OPTIONAL:-}" != "1" ]; then
@@ -92,8 +96,9 @@ go_install() {
   local tags=()
   [ "$name" = "lk" ] && tags=(-tags portaudio_system)
   local built=1
-  if [ "$how" = "source" ]; then
-    build_from_module_source "$spec" "$gobin/$produced" "github.com/FerretDB/FerretDB" "cmd/ferretdb" >"$log" 2>&1 || built=0
+  if [ "${how%%:*}" = "source" ]; then
+    local module_and_dir="${how#source:}"
+    build_from_module_source "$spec" "$gobin/$produced" "${module_and_dir%%:*}" "${module_and_dir#*:}" >"$log" 2>&1 || built=0
   else
     { GOBIN="$gobin" GOFLAGS="${GOFLAGS:-} -trimpath" go install "${tags[@]}" "$spec" >"$log" 2>&1 \
       || build_in_wrapper_module "$spec" "$gobin/$produced" "${tags[@]}" >>"$log" 2>&1; } || built=0
@@ -118,5 +123,8 @@ apt_install
 for t in "${GO_TOOLS[@]}"; do IFS='|' read -r n s p how <<<"$t"; go_install "$n" "$s" "$p" "" "$how"; done
 if [ "${BOOTSTRAP_SKIP_OPTIONAL:-}" != "1" ]; then
   for t in "${OPTIONAL_GO_TOOLS[@]}"; do IFS='|' read -r n s p <<<"$t"; go_install "$n" "$s" "$p" optional; done
+fi
+if [ "${BOOTSTRAP_TRACE_VIEWER:-}" = "1" ]; then
+  IFS='|' read -r n s p how <<<"$TRACE_VIEWER_TOOL"; go_install "$n" "$s" "$p" "" "$how"
 fi
 say "tools ready in $TOOLS_DIR/bin ($((SECONDS - T0))s)"

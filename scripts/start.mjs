@@ -1,15 +1,17 @@
 // `npm start`: the whole product on localhost, with its own ports and data folders.
 // NATS_URL, REDIS_URL, MONGO_URL and LIVEKIT_URL (+ LIVEKIT_API_KEY / LIVEKIT_API_SECRET) point it at
-// external servers instead of starting ours. Ctrl-C stops every child.
+// external servers instead of starting ours. TRACE_VIEWER=1 also runs Jaeger (built by the bootstrap on first
+// use) and sends every process's traces there. Ctrl-C stops every child.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureTools } from './tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-ensureTools(root);
+const traceViewer = process.env.TRACE_VIEWER === '1';
+ensureTools(root, { traceViewer });
 
 const { startStack } = await import('@messenger/kit/stack');
-const { stopAllManaged } = await import('@messenger/kit/servers');
+const { startTraceViewer, stopAllManaged } = await import('@messenger/kit/servers');
 
 const port = Number(process.env.PORT ?? 8080);
 const verbose = process.env.START_VERBOSE === '1';
@@ -19,7 +21,7 @@ const external = Object.fromEntries(
     .map((name) => [name, process.env[name]]),
 );
 
-const INFRA = /^(nats|redis|ferretdb|livekit)$/;
+const INFRA = /^(nats|redis|ferretdb|livekit|jaeger)$/;
 const print = (source, line) => {
   // Our services log JSON: warnings and errors are shown. The infrastructure servers are chatty:
   // only their errors are. START_VERBOSE=1 shows everything.
@@ -32,7 +34,12 @@ const print = (source, line) => {
 console.log('[start] bringing the stack up…');
 const t0 = Date.now();
 let stack;
+let viewer;
 try {
+  if (traceViewer) {
+    viewer = await startTraceViewer({ configFile: join(root, 'scripts', 'jaeger.yaml'), uiPort: 16686, log: (line) => print('jaeger', line) });
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = viewer.otlpEndpoint;
+  }
   stack = await startStack({
     rootDir: root,
     dataDir: process.env.DATA_DIR ?? join(root, '.data'),
@@ -58,6 +65,7 @@ console.log(`[start] ready in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 console.log(`[start] web app      ${stack.gatewayUrl()}`);
 console.log(`[start] health       ${stack.gatewayUrl()}/healthz`);
 console.log(`[start] API docs     ${stack.gatewayUrl()}/api/docs`);
+if (viewer) console.log(`[start] traces       ${viewer.url}`);
 console.log(
   `[start] NATS ${stack.env.NATS_URL} · Redis ${stack.env.REDIS_URL} · MongoDB ${stack.env.MONGO_URL} · LiveKit ${stack.env.LIVEKIT_URL}`,
 );

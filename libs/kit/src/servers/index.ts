@@ -6,3 +6,4 @@ export * from './nats-server.js';
 export * from './redis-server.js';
 export * from './ferretdb.js';
 export * from './livekit-server.js';
+export * from './trace-viewer.js';

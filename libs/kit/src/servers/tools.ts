@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export type ToolName = 'nats-server' | 'livekit-server' | 'ferretdb' | 'k6' | 'redis-server' | 'kustomize' | 'kubeconform';
+export type ToolName = 'nats-server' | 'livekit-server' | 'ferretdb' | 'k6' | 'redis-server' | 'kustomize' | 'kubeconform' | 'jaeger';
 
 export const toolsDir = (): string => process.env.MESSENGER_TOOLS_DIR ?? join(homedir(), '.cache', 'messenger-tools');
 
