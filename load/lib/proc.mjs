@@ -5,14 +5,18 @@ import { readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux x86_64
 
-/** User + system CPU time the process has used so far, in microseconds. */
-export const cpuMicros = (pid) => {
+/** User and system (kernel) CPU time the process has used so far, in microseconds. */
+export const cpuSplitMicros = (pid) => {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Fields after the command name (which may hold spaces) start after the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return ((utime + stime) * 1_000_000) / TICKS_PER_SECOND;
+  return { user: (Number(fields[11]) * 1_000_000) / TICKS_PER_SECOND, system: (Number(fields[12]) * 1_000_000) / TICKS_PER_SECOND };
+};
+
+/** User + system CPU time the process has used so far, in microseconds. */
+export const cpuMicros = (pid) => {
+  const { user, system } = cpuSplitMicros(pid);
+  return user + system;
 };
 
 /** Resident memory in bytes. */

@@ -5,6 +5,7 @@ import type { TemplatedApp } from 'uWebSockets.js';
 import { pushSubject } from '@messenger/contracts';
 
 export const userTopic = (userId: string): string => `user:${userId}`;
+const PUSH_PREFIX = pushSubject('');
 
 /**
  * Holds one NATS subscription to `push.user.<id>` per user with at least one socket on this gateway,
@@ -27,17 +28,17 @@ export class PushHub {
       entry.sockets += 1;
       return;
     }
-    const topic = userTopic(userId);
-    const subscription = this.nats.subscribe(pushSubject(userId), {
-      callback: (error, msg) => {
-        if (error) return;
-        this.pushes.add(1);
-        if (msg.headers) this.deliverTraced(topic, msg);
-        else this.app.publish(topic, msg.data, false);
-      },
-    });
-    this.users.set(userId, { sockets: 1, subscription });
+    this.users.set(userId, { sockets: 1, subscription: this.nats.subscribe(pushSubject(userId), { callback: this.deliver }) });
   }
+
+  /** One callback for every user's subscription, finding the topic from the subject: no closure per user. */
+  private readonly deliver = (error: Error | null, msg: Msg): void => {
+    if (error) return;
+    this.pushes.add(1);
+    const topic = userTopic(msg.subject.slice(PUSH_PREFIX.length));
+    if (msg.headers) this.deliverTraced(topic, msg);
+    else this.app.publish(topic, msg.data, false);
+  };
 
   private deliverTraced(topic: string, msg: Msg): void {
     const span = this.tracer.startSpan(
