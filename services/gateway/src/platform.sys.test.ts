@@ -92,7 +92,7 @@ describe('platform: two gateways, one replica of each service', () => {
     while (Date.now() < deadline && !both()) await new Promise((r) => setTimeout(r, 100));
     const spans = find();
     const gatewaySpan = spans.find((s) => s.service === 'gateway' && s.name.startsWith('HTTP '));
-    const serviceSpan = spans.find((s) => s.service === 'users');
+    const serviceSpan = spans.find((s) => s.service === 'users' && s.name === 'users.profile.me');
     expect(gatewaySpan?.name).toBe('HTTP GET /api/users/me');
     expect(serviceSpan?.name).toBe('users.profile.me');
     const requestSpan = spans.find((s) => s.spanId === serviceSpan?.parentSpanId);

@@ -76,7 +76,14 @@ export class CallLogRepository {
       durationSeconds: entry.durationSeconds,
       endReason: entry.endReason,
     };
-    await this.log.replaceOne({ _id: entry.id }, doc, { upsert: true }).exec();
+    try {
+      await this.log.replaceOne({ _id: entry.id }, doc, { upsert: true }).exec();
+    } catch (error) {
+      // Two replicas ending the same call at once both upsert; the loser's insert hits the _id index
+      // (seen on FerretDB; MongoDB can do the same). The document exists now: replace it like the winner did.
+      if ((error as { code?: number }).code !== 11000) throw error;
+      await this.log.replaceOne({ _id: entry.id }, doc).exec();
+    }
   }
 
   async forChat(chatId: string, limit: number): Promise<CallLogEntry[]> {
