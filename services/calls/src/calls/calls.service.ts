@@ -226,7 +226,7 @@ export class CallsService {
   /** LiveKit says the person's media is gone (tab closed, network lost past the departure timeout). */
   async mediaLeft(callId: string, userId: string): Promise<void> {
     const outcome = await this.sessions.leave(callId, userId, this.rules.emptyGraceMs);
-    if (outcome === 'not-in-call' || outcome === 'gone') return;
+    if (outcome === 'not-in-call' || outcome === 'gone' || outcome === 'already-ended') return;
     await this.sessions.note(callId, 'leave', userId);
     if (outcome === 'ended') await this.announceEnd(callId);
     else this.push(await this.sessions.audience(callId), 'call.updated', (await this.sessions.get(callId))!);

@@ -73,7 +73,7 @@ export const DECLINE = `${END_BODY}
 local call = 'call:' .. ARGV[1]
 local status = redis.call('HGET', call, 'status')
 if not status then return {'gone'} end
-if status == 'ended' then return {'ended'} end
+if status == 'ended' then return {'already-ended'} end
 if redis.call('SREM', call .. ':invited', ARGV[2]) == 0 then return {'not-invited'} end
 if redis.call('HGET', call, 'chatType') == 'personal' and status == 'ringing' then
   finish(ARGV[1], 'declined', ARGV[3])
@@ -87,7 +87,7 @@ export const LEAVE = `${END_BODY}
 local call = 'call:' .. ARGV[1]
 local status = redis.call('HGET', call, 'status')
 if not status then return {'gone'} end
-if status == 'ended' then return {'ended'} end
+if status == 'ended' then return {'already-ended'} end
 if redis.call('SREM', call .. ':participants', ARGV[2]) == 0 then return {'not-in-call'} end
 if redis.call('GET', 'user:' .. ARGV[2] .. ':call') == ARGV[1] then redis.call('DEL', 'user:' .. ARGV[2] .. ':call') end
 if redis.call('HGET', call, 'chatType') == 'personal' then

@@ -65,6 +65,18 @@ describe('call sessions in Redis', () => {
     await sessions.end(call.id, 'hangup');
   });
 
+  it('tells the transition that ended a call apart from a leave or decline that came after it', async () => {
+    const call = newCall();
+    await sessions.start(call);
+    await sessions.join(call.id, CALLER);
+    await sessions.join(call.id, CALLEE);
+    expect(await sessions.leave(call.id, CALLER, 0)).toBe('ended');
+    // LiveKit's participant_left for the other side arrives after the hang-up: nothing more to announce.
+    expect(await sessions.leave(call.id, CALLEE, 0)).toBe('already-ended');
+    expect(await sessions.decline(call.id, CALLEE)).toBe('already-ended');
+    expect(await sessions.get(call.id)).toMatchObject({ status: 'ended', endReason: 'hangup' });
+  });
+
   it('ends an unanswered personal call as missed at the ring deadline, and only then', async () => {
     const call = newCall({ ringDeadlineMs: Date.now() + 1_000 });
     await sessions.start(call);

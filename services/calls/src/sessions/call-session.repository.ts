@@ -49,14 +49,28 @@ export class CallSessionRepository {
     return { outcome: outcome as 'joined' | 'ended' | 'gone', previous };
   }
 
-  async decline(callId: string, userId: string, now = Date.now()): Promise<'ended' | 'declined' | 'not-invited' | 'gone'> {
+  /** `ended`: this decline ended the call (and must be announced); `already-ended`: it was over before. */
+  async decline(
+    callId: string,
+    userId: string,
+    now = Date.now(),
+  ): Promise<'ended' | 'already-ended' | 'declined' | 'not-invited' | 'gone'> {
     return ((await this.redis.eval(DECLINE, 0, callId, userId, String(now))) as string[])[0] as
-      'ended' | 'declined' | 'not-invited' | 'gone';
+      'ended' | 'already-ended' | 'declined' | 'not-invited' | 'gone';
   }
 
-  async leave(callId: string, userId: string, graceMs: number, now = Date.now()): Promise<'ended' | 'left' | 'not-in-call' | 'gone'> {
+  /**
+   * `ended`: this leave ended the call (and must be announced); `already-ended`: it was over before (a hang-up
+   * followed by LiveKit's participant_left, say), so nothing is announced twice.
+   */
+  async leave(
+    callId: string,
+    userId: string,
+    graceMs: number,
+    now = Date.now(),
+  ): Promise<'ended' | 'already-ended' | 'left' | 'not-in-call' | 'gone'> {
     return ((await this.redis.eval(LEAVE, 0, callId, userId, String(now), String(now + graceMs))) as string[])[0] as
-      'ended' | 'left' | 'not-in-call' | 'gone';
+      'ended' | 'already-ended' | 'left' | 'not-in-call' | 'gone';
   }
 
   /** True if this call ended it; false if it had ended already. */

@@ -1,0 +1,401 @@
+// Messaging under load: N users (5 000) with a WebSocket each, in groups of 6 and in groups of 100 (the
+// plan's maxMembers), sending through the full path (gateway → NATS → groups → MongoDB → NATS → gateway
+// → members) at a rising rate; send-to-receive latency per step, until p99 passes LOAD_P99_LIMIT_MS.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mongoose from 'mongoose';
+import { ROOT, SMOKE, report } from '../lib/results.mjs';
+import { startLoadStack, tokenMinter } from '../lib/stack.mjs';
+import {
+  API_USERS,
+  api,
+  cpuCell,
+  cpuMeter,
+  pct,
+  pinAll,
+  rssMiB,
+  runK6,
+  seedUsers,
+  stackProcesses,
+  startBarrier,
+  trend,
+  untilQuiet,
+  waitForK6,
+} from '../lib/k6-harness.mjs';
+
+const env = (name, fallback) => Number(process.env[name] ?? fallback);
+const list = (name, fallback) => (process.env[name] ?? fallback).split(',').map(Number);
+
+const USERS = env('LOAD_USERS', SMOKE ? 12 : 5000);
+const STEP_SECONDS = env('LOAD_STEP_SECONDS', SMOKE ? 3 : 15);
+const DRAIN_MS = env('LOAD_DRAIN_MS', SMOKE ? 1000 : 2000);
+const LIMIT_MS = env('LOAD_P99_LIMIT_MS', 100);
+const SETTLE_MS = env('LOAD_SETTLE_MS', 20_000);
+const QUIET_MAX_MS = env('LOAD_QUIET_MAX_MS', SMOKE ? 10_000 : 240_000);
+const GOAL_P99_MS = 50;
+const GOAL_DELIVERIES = 10_000;
+/** Target deliveries per second (to members other than the sender) of each step; sends/s = this ÷ (size − 1). */
+const DELIVERY_STEPS = list('LOAD_DELIVERY_STEPS', SMOKE ? '20,40' : '50,100,250,500,1000,2500,5000,10000,20000');
+const BASELINE_RATE = env('LOAD_BASELINE_RATE', SMOKE ? 10 : 200);
+const SIZES = { small: env('LOAD_SMALL_GROUP', 6), big: env('LOAD_BIG_GROUP', SMOKE ? 12 : 100) };
+
+const log = (line) => process.stdout.write(`[messaging] ${line}\n`);
+/** How many VUs had their socket fail, by reason. */
+const problems = (reports) => {
+  const out = {};
+  for (const r of reports) if (r.problem) out[r.problem] = (out[r.problem] ?? 0) + 1;
+  return out;
+};
+const seconds = (since) => ((performance.now() - since) / 1000).toFixed(1);
+
+/**
+ * One group through the API (POST /api/chats by its first member, with a minted token), so the groups
+ * service writes it itself: the first group of 6. Every other group is a copy of that document inserted
+ * straight into messenger_groups.chats with its own id, name, members and an empty history (creating
+ * 900 groups through the API takes minutes here, and a group of 100 more than the gateway's 5 s timeout:
+ * every write is an SQLite commit in FerretDB, and the creation pushes each member a 100-member view).
+ */
+const seedGroups = async (stack, users, sizes) => {
+  const tag = Math.random().toString(36).slice(2, 8);
+  const made = await api(stack.gatewayUrl(), 'POST', '/api/chats', users[0].token, {
+    type: 'group',
+    name: `Load ${sizes.small} #0 ${tag}`,
+    memberIds: users.slice(1, sizes.small).map((m) => m.id),
+  });
+  const client = new mongoose.mongo.MongoClient(stack.env.MONGO_URL);
+  await client.connect();
+  const senders = {};
+  try {
+    const chats = client.db('messenger_groups').collection('chats');
+    const template = await chats.findOne({ _id: new mongoose.Types.ObjectId(made.id) });
+    const [owner, member] = template.participants;
+    const now = new Date();
+    for (const [field, size] of Object.entries(sizes)) {
+      const groups = [];
+      for (let i = 0; i + size <= users.length; i += size) groups.push(users.slice(i, i + size));
+      const docs = [];
+      const ids = groups.map((members, g) => {
+        if (field === 'small' && g === 0) return made.id;
+        const _id = new mongoose.Types.ObjectId();
+        docs.push({
+          ...template,
+          _id,
+          name: `Load ${size} #${g} ${tag}`,
+          pairKey: `g:${_id.toHexString()}`,
+          createdBy: members[0].id,
+          participants: members.map((m, i) =>
+            i === 0
+              ? { ...owner, user: m.id, joinedAt: now }
+              : { ...member, user: m.id, joinedAt: new Date(now.getTime() + i), addedBy: members[0].id },
+          ),
+          memberCount: members.length,
+          lastSeq: 0,
+          lastMessage: null,
+          topReads: [],
+          lastActivityAt: now,
+          version: 0,
+          createdAt: now,
+          updatedAt: now,
+        });
+        return _id.toHexString();
+      });
+      for (let i = 0; i < docs.length; i += 200) await chats.insertMany(docs.slice(i, i + 200), { ordered: false });
+      groups.forEach((members, g) =>
+        members.forEach((m, i) => {
+          m[field] = ids[g];
+          m[`${field}Index`] = g * size + i;
+        }),
+      );
+      senders[field] = groups.length * size;
+    }
+  } finally {
+    await client.close();
+  }
+  return senders;
+};
+
+const main = async () => {
+  await waitForK6();
+  let started = performance.now();
+  const stack = await startLoadStack('messaging', { withLiveKit: false, env: { MAX_MEMBERS: String(Math.max(100, SIZES.big)) } });
+  const scratch = mkdtempSync(join(tmpdir(), 'load-messaging-k6-'));
+  let barrier;
+  try {
+    const processes = stackProcesses(stack);
+    const pinned = pinAll(processes);
+    log(`stack up in ${seconds(started)} s (${processes.map((p) => `${p.name}:${p.pid}`).join(' ')}); pinned: ${pinned}`);
+
+    started = performance.now();
+    const mint = tokenMinter(stack);
+    const users = await seedUsers(stack, USERS);
+    for (const user of users) {
+      user.token = mint(user.id);
+      user.small = null;
+      user.smallIndex = -1;
+      user.big = null;
+      user.bigIndex = -1;
+    }
+    const seededUsersIn = seconds(started);
+    started = performance.now();
+    const senders = await seedGroups(stack, users, SIZES);
+    const seededGroupsIn = seconds(started);
+    log(`seeded ${users.length} users in ${seededUsersIn} s, groups in ${seededGroupsIn} s`);
+
+    const rounds = [
+      { key: 'livez', kind: 'http', path: '/livez', rate: BASELINE_RATE, offset: 0 },
+      { key: 'healthz', kind: 'http', path: '/healthz', rate: BASELINE_RATE, offset: 0 },
+    ];
+    for (const group of ['small', 'big']) {
+      DELIVERY_STEPS.forEach((deliveries, step) =>
+        rounds.push({
+          key: `${group}${step}`,
+          kind: 'send',
+          group,
+          size: SIZES[group],
+          deliveries,
+          rate: deliveries / (SIZES[group] - 1),
+          offset: (step * 7919) % senders[group],
+        }),
+      );
+    }
+
+    // Each round: CPU snapshots at its start and end, its reports, and whether its p99 passed the limit.
+    const metered = [...processes];
+    const meter = cpuMeter(metered);
+    const results = new Map();
+    let k6Pid = 0;
+    const scheduleRound = (key, settleMs = 1000) => {
+      const startAt = Date.now() + settleMs;
+      const entry = { key, startAt, cpuStart: undefined, cpuEnd: undefined };
+      results.set(key, entry);
+      setTimeout(() => (entry.cpuStart = meter.read()), startAt - Date.now());
+      setTimeout(() => (entry.cpuEnd = meter.read()), startAt + STEP_SECONDS * 1000 - Date.now());
+      log(`round ${key} starts`);
+      return { next: key, startAt };
+    };
+    const nextAfter = (key, passed) => {
+      const index = rounds.findIndex((r) => r.key === key);
+      const round = rounds[index];
+      for (const candidate of rounds.slice(index + 1)) {
+        // Past the knee of a group size, its remaining steps are skipped.
+        if (passed && round.kind === 'send' && candidate.group === round.group) continue;
+        return candidate.key;
+      }
+      return null;
+    };
+    const waitQuiet = async () => {
+      const waited = await untilQuiet(processes, { maxMs: QUIET_MAX_MS });
+      log(`stack quiet after ${waited.toFixed(0)} s`);
+      return waited;
+    };
+    barrier = await startBarrier({
+      parties: users.length,
+      timeoutMs: (name) => (name === 'ready' ? 300_000 : 15_000),
+      decide: async (name, reports) => {
+        if (name === 'ready') {
+          const alive = reports.filter((r) => r.alive).length;
+          log(`${alive}/${users.length} sockets open; ${reports.length} VUs reported; ${JSON.stringify(problems(reports))}`);
+          results.set('ready', { alive, rss: rssMiB(k6Pid), quietAfter: await waitQuiet() });
+          return scheduleRound(rounds[0].key);
+        }
+        const round = rounds.find((r) => r.key === name);
+        const sum = (field) => reports.reduce((total, r) => total + (r[field] ?? 0), 0);
+        const entry = results.get(name);
+        Object.assign(entry, {
+          sent: sum('sent'),
+          errors: sum('errors'),
+          inflight: sum('inflight'),
+          received: sum('received'),
+          over: sum('over'),
+        });
+        entry.expected = (entry.sent + entry.inflight) * ((round.size ?? 1) - 1);
+        entry.missing = Math.max(0, entry.expected - entry.received);
+        entry.passed =
+          round.kind === 'send' &&
+          ((entry.over + entry.missing) / Math.max(1, entry.expected) > 0.01 ||
+            entry.errors > 0.01 * Math.max(1, entry.sent + entry.errors));
+        entry.k6Rss = rssMiB(k6Pid);
+        const lost = problems(reports);
+        if (Object.keys(lost).length) log(`sockets lost: ${JSON.stringify(lost)}`);
+        log(
+          `round ${name}: sent ${entry.sent}, errors ${entry.errors}, inflight ${entry.inflight}, received ${entry.received}/${entry.expected}, over ${LIMIT_MS} ms ${entry.over}${entry.passed ? ' → p99 passed the limit' : ''}`,
+        );
+        // Smoke runs prove the script works, whatever the timings: they run every step.
+        const next = nextAfter(name, !SMOKE && entry.passed);
+        // After an overloaded step the services still work off its backlog: the next round waits for that.
+        return next ? scheduleRound(next, entry.passed && !SMOKE ? SETTLE_MS : 1000) : { next: null };
+      },
+    });
+
+    const configFile = join(scratch, 'config.json');
+    const usersFile = join(scratch, 'users.json');
+    const wsBase = stack.gatewayUrl().replace('http', 'ws');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        apiUrl: stack.gatewayUrl(),
+        wsUrl: wsBase,
+        barrierUrl: barrier.url,
+        rounds,
+        senders,
+        stepMs: STEP_SECONDS * 1000,
+        drainMs: DRAIN_MS,
+        limitMs: LIMIT_MS,
+        connectSpreadMs: SMOKE ? 500 : 30_000,
+        maxDuration: '30m',
+      }),
+    );
+    writeFileSync(
+      usersFile,
+      JSON.stringify(users.map(({ id, token, small, smallIndex, big, bigIndex }) => ({ id, token, small, smallIndex, big, bigIndex }))),
+    );
+
+    started = performance.now();
+    const { code, summary } = await runK6({
+      script: join(ROOT, 'load', 'messaging', 'messaging.k6.js'),
+      env: { LOAD_CONFIG: configFile, LOAD_USERS: usersFile },
+      summaryFile: join(scratch, 'summary.json'),
+      onPid: (pid) => {
+        k6Pid = pid;
+        metered.push({ name: 'k6', pid });
+      },
+    });
+    log(`k6 finished in ${seconds(started)} s with exit code ${code}`);
+    if (code !== 0 || !summary) throw new Error(`k6 failed (exit ${code})`);
+
+    // The table: one row per baseline and per step that ran.
+    const floor = {};
+    const rows = [];
+    for (const round of rounds) {
+      const entry = results.get(round.key);
+      if (!entry || entry.sent === undefined) continue;
+      const usage = entry.cpuStart && entry.cpuEnd ? meter.between(entry.cpuStart, entry.cpuEnd) : {};
+      const req = trend(summary, `req_${round.key}`);
+      if (round.kind === 'http') {
+        floor[round.key] = req;
+        rows.push({
+          step: `baseline GET ${round.path}`,
+          'target/s': round.rate,
+          'sends/s': entry.sent / STEP_SECONDS,
+          'deliveries/s': '',
+          'p50 ms': pct(req, 50),
+          'p95 ms': pct(req, 95),
+          'p99 ms': pct(req, 99),
+          'max ms': req?.max ?? NaN,
+          'send p99 ms': '',
+          'p99 ÷ /healthz p99': round.key === 'healthz' ? 1 : pct(req, 99) / pct(trend(summary, 'req_healthz'), 99),
+          errors: entry.errors,
+          lost: '',
+          'CPU % of a core': cpuCell(usage),
+        });
+        continue;
+      }
+      const lat = trend(summary, `lat_${round.key}`);
+      const delivered = lat?.count ?? 0;
+      rows.push({
+        step: `groups of ${round.size}`,
+        'target/s': `${round.deliveries} deliveries (${round.rate.toFixed(round.rate < 10 ? 1 : 0)} sends)`,
+        'sends/s': entry.sent / STEP_SECONDS,
+        'deliveries/s': delivered / STEP_SECONDS,
+        'p50 ms': pct(lat, 50),
+        'p95 ms': pct(lat, 95),
+        'p99 ms': pct(lat, 99),
+        'max ms': lat?.max ?? NaN,
+        'send p99 ms': pct(req, 99),
+        'p99 ÷ /healthz p99': pct(lat, 99) / pct(floor.healthz, 99),
+        errors: entry.errors,
+        lost: Math.max(0, entry.expected - delivered),
+        'CPU % of a core': cpuCell(usage),
+      });
+      entry.row = rows.at(-1);
+      entry.usage = usage;
+      entry.delivered = delivered;
+      entry.lat = lat;
+    }
+
+    const sendRounds = rounds.filter((r) => r.kind === 'send' && results.get(r.key)?.row);
+    const knee = (group) => sendRounds.find((r) => r.group === group && results.get(r.key).passed);
+    const best = (group) =>
+      sendRounds
+        .filter((r) => r.group === group && !results.get(r.key).passed)
+        .map((r) => results.get(r.key))
+        .at(-1);
+    const goalRow = (group) => {
+      const r = sendRounds.find((x) => x.group === group && x.deliveries === GOAL_DELIVERIES);
+      return r ? results.get(r.key) : undefined;
+    };
+    const goalDetail = ['small', 'big']
+      .map((group) => {
+        const e = goalRow(group);
+        if (!e) return `groups of ${SIZES[group]}: the 10 000 deliveries/s step did not run (an earlier step passed ${LIMIT_MS} ms)`;
+        return `groups of ${SIZES[group]}: p99 ${pct(e.lat, 99).toFixed(0)} ms at ${(e.delivered / STEP_SECONDS).toFixed(0)} deliveries/s`;
+      })
+      .join('; ');
+    const goalMet = ['small', 'big'].every((group) => {
+      const e = goalRow(group);
+      return e && pct(e.lat, 99) <= GOAL_P99_MS && e.delivered / STEP_SECONDS >= 0.95 * GOAL_DELIVERIES;
+    });
+    const limiter = (group) => {
+      const e = knee(group) ? results.get(knee(group).key) : undefined;
+      if (!e?.usage) return '';
+      const [name, value] = Object.entries(e.usage).sort((a, b) => b[1] - a[1])[0] ?? [];
+      const stackTotal = Object.entries(e.usage)
+        .filter(([n]) => n !== 'k6')
+        .reduce((t, [, v]) => t + v, 0);
+      return `at the knee the stack's core was ${stackTotal.toFixed(0)} % busy, the busiest process ${name} (${value?.toFixed(0)} %)`;
+    };
+    const kneeText = (group) => {
+      const k = knee(group);
+      const b = best(group);
+      const under = b
+        ? `${(b.delivered / STEP_SECONDS).toFixed(0)} deliveries/s (${(b.sent / STEP_SECONDS).toFixed(0)} sends/s) is the highest step with p99 ≤ ${LIMIT_MS} ms`
+        : `no step stayed under ${LIMIT_MS} ms`;
+      return k
+        ? `Groups of ${SIZES[group]}: p99 passed ${LIMIT_MS} ms at the ${k.deliveries} deliveries/s step; ${under}; ${limiter(group)}.`
+        : `Groups of ${SIZES[group]}: p99 stayed ≤ ${LIMIT_MS} ms up to the last step (${DELIVERY_STEPS.at(-1)} deliveries/s target).`;
+    };
+
+    report({
+      scenario: 'messaging',
+      setup:
+        `${users.length} users, each a k6 VU with one WebSocket (k6 v2 \`k6/websockets\` + \`http.asyncRequest\`), ` +
+        `in ${senders.small / SIZES.small} groups of ${SIZES.small} and ${senders.big / SIZES.big} groups of ${SIZES.big}` +
+        `${senders.small < users.length ? ` (${users.length - senders.small} users left over from the groups of ${SIZES.small} only listen)` : ''}. ` +
+        `Seeding: ${API_USERS} users through POST /api/auth/register, the other ${users.length - API_USERS} inserted straight into messenger_users.accounts in the users service's document shape (one real scrypt hash, seeded in ${seededUsersIn} s); ` +
+        `access tokens minted with the stack's dev key (load/lib/stack.mjs tokenMinter); the first group of ${SIZES.small} created through POST /api/chats by its first member, every other group inserted straight into messenger_groups.chats as a copy of that document with its own members and an empty history (${seededGroupsIn} s; through the API a group of 100 takes longer than the gateway's 5 s timeout here). ` +
+        `Rounds run back to back, agreed through a barrier in run.mjs: two HTTP baselines at ${BASELINE_RATE} req/s (GET /livez: the gateway alone; GET /healthz: gateway → NATS → the three services → back), ` +
+        `then ${STEP_SECONDS} s steps at a rising target of deliveries/s (to members other than the sender; sends/s = target ÷ (size − 1)), spread evenly over the members, ` +
+        `each send a POST /api/chats/:id/messages with a clientId, as the web client sends; the text carries the send time and each receiving socket measures send-to-receive on \`message.created\`. ` +
+        `A step whose p99 passes ${LIMIT_MS} ms (more than 1 % of its deliveries later than ${LIMIT_MS} ms or missing ${DRAIN_MS / 1000} s after the step) ends that group size. ` +
+        `k6 and run.mjs are pinned to core 0, every process of the stack (gateway, users, groups, calls, FerretDB, NATS, Redis) to core 1 (taskset). ` +
+        `"CPU % of a core" is each process's CPU time over the step ÷ the step's wall time (the busiest four; k6 included). k6 RSS with all sockets open: ${results.get('ready')?.rss?.toFixed(0)} MiB. ` +
+        `After the sockets opened, the stack's core stayed busy for ${results.get('ready')?.quietAfter?.toFixed(0)} s (presence: each socket open makes the users service ask the groups service for the user's contacts and push them a presence frame) before the first round started.`,
+      rows,
+      goals: [
+        {
+          goal: `messaging p99 ≤ ${GOAL_P99_MS} ms at ${GOAL_DELIVERIES.toLocaleString('en-US')} deliveries/s`,
+          met: goalMet,
+          detail: `${goalDetail}.`,
+        },
+      ],
+      notes: [
+        kneeText('small'),
+        kneeText('big'),
+        'lost = deliveries expected (accepted sends × (size − 1)) that no member socket saw by the end of the run.',
+      ],
+    });
+  } finally {
+    await barrier?.close();
+    await stack.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+};
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    process.stderr.write(`[messaging] ${error.stack ?? error}\n`);
+    process.exit(1);
+  },
+);
