@@ -37,7 +37,11 @@ let stack;
 let viewer;
 try {
   if (traceViewer) {
-    viewer = await startTraceViewer({ configFile: join(root, 'scripts', 'jaeger.yaml'), uiPort: 16686, log: (line) => print('jaeger', line) });
+    viewer = await startTraceViewer({
+      configFile: join(root, 'scripts', 'jaeger.yaml'),
+      uiPort: 16686,
+      log: (line) => print('jaeger', line),
+    });
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = viewer.otlpEndpoint;
   }
   stack = await startStack({
