@@ -44,10 +44,10 @@ export class ChatsService {
 
   /** Sends each participant their own view (a personal chat is named differently for each side). */
   async pushView(chat: ChatDoc, type: 'chat.created' | 'chat.updated', to: string[] = chat.participants.map((p) => p.user)): Promise<void> {
-    const users = await this.users.summaries(chat.participants.map((p) => p.user));
-    const reads = new Map<string, number>();
-    for (const userId of to)
-      reads.set(userId, (await this.messages.readSeqs(userId, [chat._id.toHexString()])).get(chat._id.toHexString()) ?? 0);
+    const [users, reads] = await Promise.all([
+      this.users.summaries(chat.participants.map((p) => p.user)),
+      this.messages.readSeqsOfMembers(chat._id.toHexString(), to),
+    ]);
     for (const userId of to) this.pushes.send([userId], type, mapChat(chat, userId, users, reads.get(userId) ?? 0, this.avatarUrl));
   }
 

@@ -145,6 +145,15 @@ describe('groups in real time, over two gateways', () => {
     expect(own.othersReadSeq).toBe(2);
     const borisView = (await boris.api.call<ChatBody>('GET', `/api/chats/${chat.id}`)).body;
     expect(borisView.othersReadSeq).toBe(3);
+    // A change pushes each member their own view: their own unread count, as their next GET will show it.
+    const renamed = (f: Frame) =>
+      f.type === 'chat.updated' && (f.data as ChatBody).id === chat.id && (f.data as ChatBody).name === 'Прочитанное';
+    expect((await anna.api.call('PATCH', `/api/chats/${chat.id}`, { name: 'Прочитанное' })).status).toBe(200);
+    const [annaPush, borisPush] = await Promise.all([anna.socket.next(renamed), boris.socket.next(renamed)]);
+    expect((annaPush.data as ChatBody).unreadCount).toBe(0);
+    const borisAfter = (await boris.api.call<ChatBody>('GET', `/api/chats/${chat.id}`)).body;
+    expect(borisAfter.unreadCount).toBeGreaterThan(0);
+    expect((borisPush.data as ChatBody).unreadCount).toBe(borisAfter.unreadCount);
   });
 
   it('hands ownership to the longest-standing admin, else member, and deletes the group when the last one leaves', async () => {

@@ -91,4 +91,13 @@ export class MessagesRepository {
       .exec();
     return new Map(markers.map((m) => [m._id.split(':')[0]!, m.seq]));
   }
+
+  /** How far each of these people has read one chat, in one query (people with no marker are absent). */
+  async readSeqsOfMembers(chatId: string, userIds: string[]): Promise<Map<string, number>> {
+    const markers = await this.markers
+      .find({ _id: { $in: userIds.map((u) => markerId(chatId, u)) } })
+      .lean<ReadMarkerDoc[]>()
+      .exec();
+    return new Map(markers.map((m) => [m._id.split(':')[1]!, m.seq]));
+  }
 }
