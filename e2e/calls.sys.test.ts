@@ -9,6 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { launchBrowser, snapshot, writeToneWav } from './browser.js';
 import { register, waitForText, type Person } from './people.js';
+import { flipFrom, staysAbsent } from './toggles.js';
 
 /** Frames the <video> of someone's camera tile has decoded so far (0 while it shows the avatar). */
 const framesOf = (page: Page, identity: string) =>
@@ -62,8 +63,6 @@ const apiAs = (person: Person, method: string, path: string, body?: unknown) =>
     [method, path, body] as const,
   );
 
-const tileCount = (page: Page) =>
-  page.evaluate(() => Number(document.querySelector('[data-test=call-grid]')?.getAttribute('data-count') ?? -1));
 const waitForTiles = (page: Page, count: number, timeout = 15_000) =>
   page.waitForFunction((n) => document.querySelector('[data-test=call-grid]')?.getAttribute('data-count') === String(n), count, {
     timeout,
@@ -73,6 +72,7 @@ const waitForTiles = (page: Page, count: number, timeout = 15_000) =>
 const openChat = async (person: Person, name: string) => {
   await waitForText(person.page, '[data-test=chat-name]', name);
   await person.page.click(`[data-test=chat-row]:has-text("${name}")`);
+  await waitForText(person.page, '[data-test=chat-title]', name);
   await person.page.waitForSelector('[data-test=composer], .read-only');
 };
 
@@ -124,7 +124,7 @@ describe('journeys: calls in the browser, with real media through LiveKit on loo
     await a.page.click('[data-test=start-video]');
     await a.page.waitForSelector('[data-test=call-window]');
     await b.page.waitForSelector('[data-test=incoming-call][data-ringing=true]');
-    expect(await b.page.textContent('[data-test=incoming-call]')).toContain('Alice Liddell');
+    await waitForText(b.page, '[data-test=incoming-call]', 'Alice Liddell');
     await snapshot(b.page, 'calls-01-incoming-ru');
 
     const accepted = Date.now();
@@ -138,11 +138,12 @@ describe('journeys: calls in the browser, with real media through LiveKit on loo
     expect(await waitForFrames(a.page, bId, firstOnA)).toBeGreaterThan(firstOnA);
     await snapshot(a.page, 'calls-02-window-2-tiles-en');
 
-    // A mutes: B's tile of A shows the mic-off mark within 2 s.
-    await a.page.click('[data-test=toggle-mic]');
+    // A mutes (the microphone is live after the start, and the click is known to turn it off): B's tile of A shows
+    // the mic-off mark within 2 s.
+    await flipFrom(a.page, '[data-test=toggle-mic]', true);
     await b.page.waitForSelector(`[data-test=tile][data-identity="${aId}"] [data-test=mic-off]`, { timeout: 2_000 });
     // A turns the camera off: B sees A's avatar instead of video.
-    await a.page.click('[data-test=toggle-camera]');
+    await flipFrom(a.page, '[data-test=toggle-camera]', true);
     await b.page.waitForSelector(`[data-test=tile][data-identity="${aId}"] app-avatar`, { timeout: 5_000 });
     await snapshot(b.page, 'calls-03-window-peer-camera-off-ru');
 
@@ -153,18 +154,18 @@ describe('journeys: calls in the browser, with real media through LiveKit on loo
     await b.page.click('[data-test=restore-call]');
     await b.page.waitForSelector('[data-test=call-window]');
 
-    await b.page.waitForTimeout(1_000);
     await a.page.click('[data-test=leave-call]');
     await a.page.waitForSelector('[data-test=call-window]', { state: 'detached' });
     await b.page.waitForSelector('[data-test=call-window]', { state: 'detached', timeout: 10_000 });
     // The call line carries the duration (m:ss).
     await waitForText(a.page, '[data-test=system-message]', 'Video call · 0:');
     await waitForText(b.page, '[data-test=system-message]', 'Видеозвонок · 0:');
-    expect(await a.page.textContent('[data-test=system-message]:last-child')).toMatch(/Video call · 0:\d\d$/);
+    await a.page.waitForFunction(() =>
+      /Video call · 0:\d\d$/.test(document.querySelector('[data-test=system-message]:last-child')?.textContent?.trim() ?? ''),
+    );
     await snapshot(b.page, 'calls-05-after-call-ru');
     // No camera or microphone is left running after the call.
-    for (const person of [a, b])
-      expect(await person.page.evaluate(() => document.querySelectorAll('audio[data-call-audio]').length)).toBe(0);
+    for (const person of [a, b]) await person.page.waitForFunction(() => document.querySelectorAll('audio[data-call-audio]').length === 0);
     expect(a.errors).toEqual([]);
     expect(b.errors).toEqual([]);
     await a.context.close();
@@ -270,15 +271,16 @@ describe('journeys: calls in the browser, with real media through LiveKit on loo
     await snapshot(owner.page, 'calls-12-tiles-3');
 
     // Only Mark's microphone is live: the ring shows on his tile, and not on Maria's.
-    await owner.page.click('[data-test=toggle-mic]');
-    await m2.page.click('[data-test=toggle-mic]');
+    await flipFrom(owner.page, '[data-test=toggle-mic]', true);
+    await flipFrom(m2.page, '[data-test=toggle-mic]', true);
+    await m1.page.waitForSelector('[data-test=toggle-mic][aria-pressed=true]');
     const ring = (id: string) => `[data-test=tile][data-identity="${id}"][data-kind=camera].tile--speaking`;
     await owner.page.waitForSelector(ring(ids.get(m1)!), { timeout: 10_000 });
     await owner.page.waitForSelector(ring(ids.get(m2)!), { state: 'detached', timeout: 10_000 });
     await snapshot(owner.page, 'calls-13-speaking');
 
     // Maria shares her screen: the others see it pinned large, and it plays.
-    await m2.page.click('[data-test=toggle-screen]');
+    await flipFrom(m2.page, '[data-test=toggle-screen]', false);
     for (const person of [owner, m1]) {
       await person.page.waitForSelector(`.stage__main [data-identity="${ids.get(m2)!}"][data-kind=screen]`, { timeout: 15_000 });
       await person.page.waitForFunction(
@@ -291,7 +293,7 @@ describe('journeys: calls in the browser, with real media through LiveKit on loo
       );
     }
     await snapshot(owner.page, 'calls-14-screen-share');
-    await m2.page.click('[data-test=toggle-screen]');
+    await flipFrom(m2.page, '[data-test=toggle-screen]', true);
     await owner.page.waitForSelector('.stage__main', { state: 'detached', timeout: 10_000 });
 
     // The listeners' ring has timed out by now (its card closed by itself); they join from the chat's
@@ -308,7 +310,7 @@ describe('journeys: calls in the browser, with real media through LiveKit on loo
     await m2.page.click('[data-test=leave-call]');
     await waitForTiles(owner.page, 5);
     await waitForTiles(m1.page, 5);
-    expect(await tileCount(quiet[0]!.page)).toBe(5);
+    await waitForTiles(quiet[0]!.page, 5);
 
     for (const person of everyone) expect(person.errors).toEqual([]);
     for (const person of everyone) await person.context.close();
@@ -332,14 +334,13 @@ describe('journeys: calls in the browser, with real media through LiveKit on loo
     expect(await member.page.getAttribute('[data-test=toggle-mic]', 'title')).toContain('Only admins can speak');
     // The owner hears nothing from the member: no sound of theirs is subscribed; the member hears the owner.
     await member.page.waitForSelector(`audio[data-call-audio]`, { state: 'attached', timeout: 10_000 });
-    await owner.page.waitForTimeout(1_500);
-    expect(await owner.page.locator(`audio[data-identity="${memberId}"]`).count()).toBe(0);
     await owner.page.waitForSelector(`[data-test=tile][data-identity="${memberId}"] [data-test=mic-off]`);
+    await staysAbsent(owner.page, `audio[data-identity="${memberId}"]`, 1_500);
     await snapshot(member.page, 'calls-16-listen-only');
     // Even the shortcut does nothing.
     await member.page.keyboard.press('Control+Shift+M');
-    await owner.page.waitForTimeout(1_000);
-    expect(await owner.page.locator(`audio[data-identity="${memberId}"]`).count()).toBe(0);
+    await staysAbsent(owner.page, `audio[data-identity="${memberId}"]`, 1_500);
+    await member.page.waitForSelector('[data-test=toggle-mic][disabled][aria-pressed=false]');
 
     expect(owner.errors).toEqual([]);
     expect(member.errors).toEqual([]);

@@ -7,6 +7,7 @@ import type { Stack } from '@messenger/kit/stack';
 import { join } from 'node:path';
 import { repoRoot, startTestStack } from '@messenger/kit/testing';
 import { consoleErrors, launchBrowser, snapshot } from './browser.js';
+import { waitForText } from './people.js';
 
 describe('journey: register, stay signed in across a reload, switch language, sign out and back in', () => {
   let stack: Stack;
@@ -50,17 +51,17 @@ describe('journey: register, stay signed in across a reload, switch language, si
     await page.click('button[type=submit]');
     await page.waitForURL(`${base}/`);
     await page.waitForSelector('.me__status[data-state="online"]');
-    expect(await page.textContent('.me__name')).toContain(name);
+    await waitForText(page, '.me__name', name);
 
     await page.reload();
     await page.waitForSelector('.me__status[data-state="online"]');
-    expect(await page.textContent('.me__name')).toContain(name);
+    await waitForText(page, '.me__name', name);
     await snapshot(page, `${lang}-${width}-3-chats-after-reload`);
 
     // The language switch changes the words on screen at once, without a reload.
     const otherEmpty = lang === 'ru' ? 'No chats yet' : 'Пока нет чатов';
     await page.click('[data-test=menu]');
-    await page.click('[role=dialog] .item:nth-child(3)');
+    await page.click('[data-test=menu-language]');
     await page.waitForFunction((text) => document.body.textContent?.includes(text), otherEmpty);
     await page.click('[data-test=sign-out]');
     await page.waitForURL(`${base}/sign-in`);
@@ -71,7 +72,7 @@ describe('journey: register, stay signed in across a reload, switch language, si
     await page.click('button[type=submit]');
     await page.waitForURL(`${base}/`);
     await page.waitForSelector('.me__name');
-    expect(await page.textContent('.me__name')).toContain(name);
+    await waitForText(page, '.me__name', name);
     expect(errors).toEqual([]);
     await context.close();
   });

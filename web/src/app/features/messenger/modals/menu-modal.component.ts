@@ -27,7 +27,7 @@ import { ModalComponent } from '../../../shared/modal.component';
         <button type="button" class="item" (click)="newChat.emit()" data-test="menu-new-chat">
           <svg lucideMessageCirclePlus [size]="20" aria-hidden="true"></svg>{{ i18n.t('menu.newChat') }}
         </button>
-        <button type="button" class="item" (click)="i18n.toggle()">
+        <button type="button" class="item" (click)="i18n.toggle()" data-test="menu-language">
           <svg lucideLanguages [size]="20" aria-hidden="true"></svg>{{ i18n.t('lang.switch') }}
         </button>
         <button type="button" class="item item--danger" (click)="signOut.emit()" data-test="sign-out">
