@@ -12,3 +12,4 @@ export * from './events.js';
 export * from './schemas/chats.js';
 export * from './schemas/calls.js';
 export * from './permission-matrix.js';
+export * from './internal.js';

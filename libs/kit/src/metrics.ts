@@ -62,6 +62,11 @@ export interface SharedInstruments {
   natsRequestDuration: Histogram;
   /** Errors answered, by stable code and where (a subject or a route). */
   errors: Counter;
+  /**
+   * Every MongoDB command this process sent, by command and collection, traced or not: how an operator (and the
+   * store-command tests) see which paths still touch the store.
+   */
+  storeCommands: Counter;
 }
 
 let instruments: SharedInstruments | undefined;
@@ -79,4 +84,5 @@ const makeInstruments = (meter: Meter): SharedInstruments => ({
     advice: { explicitBucketBoundaries: LATENCY_BUCKETS },
   }),
   errors: meter.createCounter('messenger.errors', { description: 'Errors answered, by stable code.' }),
+  storeCommands: meter.createCounter('messenger.store.commands', { description: 'MongoDB commands sent, by command and collection.' }),
 });

@@ -1,21 +1,34 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EVENT, STREAMS } from '@messenger/contracts';
-import { AvatarStore, BaseConfig, connectMongo, consumeEvents, ensureStream, EventPublisher, type ServiceRuntime } from '@messenger/kit';
+import {
+  AvatarStore,
+  BaseConfig,
+  connectMongo,
+  connectRedis,
+  consumeEvents,
+  ensureStream,
+  EventPublisher,
+  type ServiceRuntime,
+} from '@messenger/kit';
+import { z } from 'zod';
 import { CallFacts } from './calls/call-facts.js';
 import { AvatarUrlSigner } from './chats/avatar-url.js';
-import { ChatLocks } from './chats/chat-lock.js';
 import { ChatAvatarsController } from './chats/chat-avatars.controller.js';
 import { ChatAvatarsService } from './chats/chat-avatars.service.js';
-import { z } from 'zod';
+import { ChatLocks } from './chats/chat-lock.js';
+import { ChatState } from './chats/chat-state.js';
 import { ChatsController } from './chats/chats.controller.js';
 import { ChatsRepository } from './chats/chats.repository.js';
 import { ChatsService } from './chats/chats.service.js';
+import { MembershipIndex } from './chats/membership-index.js';
 import { InternalController } from './members/internal.controller.js';
 import { MembersController } from './members/members.controller.js';
 import { MembersService } from './members/members.service.js';
+import { ChatCounters } from './messages/chat-counters.js';
 import { MessagesController } from './messages/messages.controller.js';
 import { MessagesRepository } from './messages/messages.repository.js';
 import { MessagesService } from './messages/messages.service.js';
+import { ReadMarkWriter } from './messages/read-mark-writer.js';
 import { GroupEvents } from './realtime/group-events.js';
 import { Pushes } from './realtime/pushes.js';
 import { UserDirectory } from './realtime/user-directory.js';
@@ -23,10 +36,15 @@ import { UserDirectory } from './realtime/user-directory.js';
 export const GroupsConfig = z.object({
   MONGO_URL: z.string().startsWith('mongodb', 'must be a mongodb:// URL'),
   MONGO_DB: z.string().default('messenger_groups'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be redis://host:port'),
   /** The server-wide cap on members per group (the plan's maxMembers). */
   MAX_MEMBERS: z.coerce.number().int().min(2).max(100_000).default(100),
   /** Signs group picture URLs; the same on every replica. */
   URL_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  /** Newest messages per chat kept in Redis: history pages within them never touch the store. */
+  RECENT_WINDOW: z.coerce.number().int().min(50).max(10_000).default(200),
+  /** Chats cached per replica (least recently used go first). */
+  CHAT_CACHE_SIZE: z.coerce.number().int().min(100).default(50_000),
 });
 export type GroupsConfig = z.infer<typeof GroupsConfig>;
 
@@ -34,30 +52,37 @@ export type GroupsConfig = z.infer<typeof GroupsConfig>;
 export class GroupsModule {
   static async create(runtime: ServiceRuntime<GroupsConfig & BaseConfig>): Promise<DynamicModule> {
     const { config, logger, nats } = runtime;
-    const db = await connectMongo(runtime, config.MONGO_URL, config.MONGO_DB);
+    const [db, redis] = await Promise.all([
+      connectMongo(runtime, config.MONGO_URL, config.MONGO_DB),
+      connectRedis(runtime, config.REDIS_URL),
+    ]);
     const chats = new ChatsRepository(db);
     const messages = new MessagesRepository(db);
     const avatarStore = new AvatarStore(db, 'chat_avatars');
     await Promise.all([chats.init(), messages.init(), avatarStore.init(), ensureStream(nats, STREAMS.groups, config.STREAM_REPLICAS)]);
+    const index = new MembershipIndex(redis, chats, logger);
+    // Ready only once the chat lists and contacts can be answered: the index is built before this returns.
+    await index.ensureBuilt();
+    runtime.onShutdown(index.keepBuilt());
+    const state = new ChatState(chats, redis, nats, new ChatLocks(redis), index, logger, config.CHAT_CACHE_SIZE);
+    state.listen();
+    runtime.onShutdown(() => state.stop());
+    const counters = new ChatCounters(redis, config.RECENT_WINDOW);
+    const marks = new ReadMarkWriter(messages, logger);
+    marks.start();
+    runtime.onShutdown(() => marks.stop());
     const signer = new AvatarUrlSigner(config.URL_SIGNING_SECRET);
-    const locks = new ChatLocks(db);
     const pushes = new Pushes(nats);
     const users = new UserDirectory(nats);
     const events = new GroupEvents(new EventPublisher(nats), logger);
-    const messaging = new MessagesService(chats, messages, pushes);
-    const chatsService = new ChatsService(chats, messages, messaging, users, pushes, config.MAX_MEMBERS, signer, locks);
-    const members = new MembersService(
-      chats,
-      chatsService,
-      messaging,
-      users,
-      pushes,
-      (chat, userIds) => events.memberRemoved(chat, userIds),
-      locks,
+    const messaging = new MessagesService(state, counters, messages, marks, pushes);
+    const chatsService = new ChatsService(state, index, chats, messages, counters, messaging, users, pushes, config.MAX_MEMBERS, signer);
+    const members = new MembersService(state, chatsService, messaging, users, pushes, (chat, userIds) =>
+      events.memberRemoved(chat, userIds),
     );
     // The CALLS stream belongs to the calls service; it is created here too so this consumer can start first.
     await ensureStream(nats, STREAMS.calls, config.STREAM_REPLICAS);
-    const facts = new CallFacts(chats, chatsService, messaging);
+    const facts = new CallFacts(state, chatsService, messaging);
     const consumer = await consumeEvents(nats, logger, {
       stream: STREAMS.calls.name,
       durable: 'groups-call-facts',
@@ -69,13 +94,14 @@ export class GroupsModule {
       module: GroupsModule,
       controllers: [ChatsController, ChatAvatarsController, MembersController, MessagesController, InternalController],
       providers: [
-        { provide: ChatsRepository, useValue: chats },
+        { provide: ChatState, useValue: state },
+        { provide: MembershipIndex, useValue: index },
         { provide: Pushes, useValue: pushes },
         { provide: GroupEvents, useValue: events },
         { provide: ChatsService, useValue: chatsService },
         { provide: MembersService, useValue: members },
         { provide: MessagesService, useValue: messaging },
-        { provide: ChatAvatarsService, useValue: new ChatAvatarsService(chats, chatsService, messaging, avatarStore, signer) },
+        { provide: ChatAvatarsService, useValue: new ChatAvatarsService(state, chatsService, messaging, avatarStore, signer) },
       ],
     };
   }

@@ -1,6 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
+import { sharedInstruments } from '../metrics.js';
 
 type MongoClient = ReturnType<Connection['getClient']>;
 
@@ -8,7 +9,8 @@ type MongoClient = ReturnType<Connection['getClient']>;
 const MONGO_HOUSEKEEPING = new Set(['hello', 'ismaster', 'isMaster', 'ping', 'saslStart', 'saslContinue', 'endSessions', 'buildInfo']);
 
 /**
- * MongoDB command spans (`mongodb find messages`) from the driver's command monitoring. A span is made
+ * MongoDB command spans (`mongodb find messages`) from the driver's command monitoring, and a count of every
+ * command (`messenger_store_commands_total`). A span is made
  * only inside a traced operation, so background loops add none. The driver runs a command in its
  * caller's async context, which is how the span finds its parent request.
  */
@@ -16,9 +18,11 @@ export const traceMongoCommands = (client: MongoClient): void => {
   const tracer = trace.getTracer('mongodb');
   const open = new Map<number, Span>();
   client.on('commandStarted', (event) => {
-    if (MONGO_HOUSEKEEPING.has(event.commandName) || !trace.getSpan(context.active())) return;
+    if (MONGO_HOUSEKEEPING.has(event.commandName)) return;
     const target = (event.command as Record<string, unknown>)[event.commandName];
     const collection = typeof target === 'string' ? target : '';
+    sharedInstruments().storeCommands.add(1, { command: event.commandName, collection });
+    if (!trace.getSpan(context.active())) return;
     const span = tracer.startSpan(`mongodb ${event.commandName}${collection ? ` ${collection}` : ''}`, {
       kind: SpanKind.CLIENT,
       attributes: {

@@ -2,3 +2,4 @@ export * from './otlp-receiver.js';
 export * from './ws-client.js';
 export * from './api-client.js';
 export * from './test-stack.js';
+export * from './store-commands.js';

@@ -1,5 +1,5 @@
 import { EVENT, type EventPayload } from '@messenger/contracts';
-import type { ChatsRepository } from '../chats/chats.repository.js';
+import type { ChatState } from '../chats/chat-state.js';
 import type { ChatsService } from '../chats/chats.service.js';
 import type { MessagesService } from '../messages/messages.service.js';
 
@@ -12,7 +12,7 @@ type CallFact = typeof EVENT.callStarted | typeof EVENT.callEnded;
  */
 export class CallFacts {
   constructor(
-    private readonly chats: ChatsRepository,
+    private readonly state: ChatState,
     private readonly chatsService: ChatsService,
     private readonly messaging: MessagesService,
   ) {}
@@ -20,13 +20,26 @@ export class CallFacts {
   async handle(subject: CallFact, payload: EventPayload<CallFact>): Promise<void> {
     const { call } = payload;
     if (subject === EVENT.callStarted) {
-      const chat = await this.chats.setLiveCall(call.chatId, call.id);
-      if (chat) await this.chatsService.pushView(chat, 'chat.updated');
+      await this.state.change(call.chatId, (chat) =>
+        chat && chat.liveCallId !== call.id
+          ? { set: { liveCallId: call.id }, after: (updated) => this.chatsService.pushView(updated, 'chat.updated') }
+          : { nothing: true },
+      );
       return;
     }
     const { durationSeconds } = payload as EventPayload<typeof EVENT.callEnded>;
-    const cleared = await this.chats.setLiveCall(call.chatId, null, call.id);
-    const chat = cleared ?? (await this.chats.findById(call.chatId));
+    // Clearing only clears this call, so a late "ended" cannot hide a newer one.
+    let cleared = false;
+    const chat = await this.state.change(call.chatId, (current) =>
+      current && current.liveCallId === call.id
+        ? {
+            set: { liveCallId: null },
+            after: async () => {
+              cleared = true;
+            },
+          }
+        : { nothing: true },
+    );
     if (!chat) return; // the chat was deleted meanwhile
     await this.messaging.appendSystem(
       chat,
@@ -39,6 +52,6 @@ export class CallFacts {
       '',
       `call:${call.id}`,
     );
-    if (cleared) await this.chatsService.pushView((await this.chats.findById(call.chatId)) ?? cleared, 'chat.updated');
+    if (cleared) await this.chatsService.pushView(chat, 'chat.updated');
   }
 }

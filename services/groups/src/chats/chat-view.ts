@@ -1,6 +1,6 @@
 import type { Chat, UserSummary } from '@messenger/contracts';
 import type { ChatDoc } from './chat.model.js';
-import { mapSystemEvent } from '../messages/system-event-view.js';
+import type { ChatCounts } from '../messages/chat-counters.js';
 
 const unknownUser = (id: string): UserSummary => ({ id, username: 'deleted', name: 'Deleted account', avatarUrl: null });
 
@@ -12,7 +12,7 @@ export const mapChat = (
   chat: ChatDoc,
   viewerId: string,
   users: Map<string, UserSummary>,
-  readSeq: number,
+  counts: ChatCounts | undefined,
   groupAvatarUrl: (chat: ChatDoc) => string | null,
 ): Chat => {
   const other = chat.type === 'personal' ? chat.participants.find((p) => p.user !== viewerId) : undefined;
@@ -44,19 +44,19 @@ export const mapChat = (
       onlyAdminsCanSpeak: chat.callSettings.onlyAdminsCanSpeak,
       ring: chat.callSettings.ring,
     },
-    lastMessage: chat.lastMessage
+    lastMessage: counts?.last
       ? {
-          id: chat.lastMessage.id,
-          senderId: chat.lastMessage.senderId,
-          kind: chat.lastMessage.kind,
-          text: chat.lastMessage.text,
-          system: mapSystemEvent(chat.lastMessage.system),
-          createdAt: new Date(chat.lastMessage.createdAt).toISOString(),
+          id: counts.last.id,
+          senderId: counts.last.senderId,
+          kind: counts.last.kind,
+          text: counts.last.text,
+          system: counts.last.system,
+          createdAt: counts.last.createdAt,
         }
       : null,
-    unreadCount: Math.max(0, chat.lastSeq - readSeq),
+    unreadCount: counts ? Math.max(0, counts.lastSeq - counts.readSeq) : 0,
     liveCallId: chat.liveCallId,
-    othersReadSeq: Math.max(0, ...(chat.topReads ?? []).filter((r) => r.user !== viewerId).map((r) => r.seq)),
+    othersReadSeq: counts?.othersReadSeq ?? 0,
     createdAt: chat.createdAt.toISOString(),
     updatedAt: chat.updatedAt.toISOString(),
   };

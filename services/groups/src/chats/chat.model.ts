@@ -1,6 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import type { CallSettings, Permissions, Role } from '@messenger/contracts';
-import type { MessageDoc } from '../messages/message.model.js';
 
 export interface ParticipantDoc {
   user: string;
@@ -11,19 +10,10 @@ export interface ParticipantDoc {
   ringMuted?: boolean;
 }
 
-export interface LastMessageDoc {
-  id: string;
-  senderId: string | null;
-  kind: 'text' | 'system';
-  text: string;
-  system?: MessageDoc['system'];
-  createdAt: Date;
-}
-
 /**
- * A chat as in the feature plan. Changes to participants are read-modify-write guarded by
- * `version` (an atomic conditional update of the one document): FerretDB has no transactions, and
- * this keeps maxMembers exact under concurrent adds.
+ * A chat as in the feature plan: its rules and members. Changes are made under the chat's Redis lock
+ * (ChatState) and guarded by `version` as well. What moves with every message (its counter, the preview,
+ * read positions) is not here: it lives in Redis (ChatCounters), so a send never updates this document.
  */
 export interface ChatDoc {
   _id: Types.ObjectId;
@@ -38,15 +28,7 @@ export interface ChatDoc {
   callSettings: CallSettings;
   /** Unique: the sorted user pair for personal chats, so a pair always gets the same chat; `g:<id>` otherwise. */
   pairKey: string;
-  lastSeq: number;
-  lastMessage: LastMessageDoc | null;
-  lastActivityAt: Date;
   liveCallId: string | null;
-  /**
-   * The two furthest read positions of distinct members: whatever the viewer, the furthest another
-   * member has read is among them (read ticks on the viewer's own messages).
-   */
-  topReads?: { user: string; seq: number }[];
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -85,15 +67,11 @@ const schema = new Schema<ChatDoc>(
       ring: { type: String, enum: ['everyone', 'admins', 'nobody'], default: 'everyone' },
     },
     pairKey: { type: String, required: true, unique: true },
-    lastSeq: { type: Number, default: 0 },
-    lastMessage: { type: Schema.Types.Mixed, default: null },
-    lastActivityAt: { type: Date, default: Date.now, index: true },
     liveCallId: { type: String, default: null },
-    topReads: { type: [{ _id: false, user: String, seq: Number }], default: [] },
     version: { type: Number, default: 0 },
   },
   { timestamps: true, collection: 'chats' },
 );
-schema.index({ 'participants.user': 1, lastActivityAt: -1 });
+schema.index({ 'participants.user': 1 });
 
 export const chatModel = (db: Connection): Model<ChatDoc> => db.model<ChatDoc>('Chat', schema);

@@ -1,5 +1,10 @@
 import { Types, type Connection, type Model } from 'mongoose';
-import { chatModel, type ChatDoc, type LastMessageDoc } from './chat.model.js';
+import { chatModel, type ChatDoc } from './chat.model.js';
+
+/** What a change of a chat may set. */
+export type ChatChanges = Partial<
+  Pick<ChatDoc, 'participants' | 'memberCount' | 'name' | 'description' | 'callSettings' | 'liveCallId' | 'avatarVersion'>
+>;
 
 const DUPLICATE_KEY = 11000;
 
@@ -15,10 +20,7 @@ export class ChatsRepository {
 
   /** Inserts, or returns undefined when the pair key exists (a personal chat created concurrently). */
   async create(
-    doc: Omit<
-      ChatDoc,
-      '_id' | 'createdAt' | 'updatedAt' | 'version' | 'lastSeq' | 'lastMessage' | 'liveCallId' | 'avatarVersion' | 'lastActivityAt'
-    > & { _id?: Types.ObjectId },
+    doc: Omit<ChatDoc, '_id' | 'createdAt' | 'updatedAt' | 'version' | 'liveCallId' | 'avatarVersion'> & { _id?: Types.ObjectId },
   ): Promise<ChatDoc | undefined> {
     try {
       return (await this.chats.create(doc)).toObject();
@@ -37,93 +39,28 @@ export class ChatsRepository {
     return this.chats.findOne({ pairKey }).lean<ChatDoc>().exec();
   }
 
-  /** The user's chats, most recently active first. */
-  listFor(userId: string, options: { before?: Date; limit: number }): Promise<ChatDoc[]> {
+  /** Many chats in one query (a cache filling its misses). */
+  findManyByIds(ids: string[]): Promise<ChatDoc[]> {
+    const valid = ids.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
+    if (!valid.length) return Promise.resolve([]);
     return this.chats
-      .find({ 'participants.user': userId, ...(options.before ? { lastActivityAt: { $lt: options.before } } : {}) })
-      .sort({ lastActivityAt: -1, _id: -1 })
-      .limit(options.limit)
+      .find({ _id: { $in: valid } })
       .lean<ChatDoc[]>()
       .exec();
   }
 
-  /** Everyone who shares at least one chat with the user. */
-  async contactsOf(userId: string): Promise<string[]> {
-    const chats = await this.chats
-      .find({ 'participants.user': userId }, { 'participants.user': 1 })
-      .lean<Pick<ChatDoc, 'participants'>[]>()
-      .exec();
-    const ids = new Set<string>();
-    for (const chat of chats) for (const p of chat.participants) if (p.user !== userId) ids.add(p.user);
-    return [...ids];
+  /** Every chat's members, streamed: building the membership index (a cold path). */
+  everyMembership(): AsyncIterable<Pick<ChatDoc, '_id' | 'participants'>> {
+    return this.chats.find({}, { participants: 1 }).lean<Pick<ChatDoc, '_id' | 'participants'>[]>().cursor();
   }
 
   /**
    * Writes `changes` only if nobody changed the chat since `version` was read; the caller re-reads
    * and tries again when this returns null.
    */
-  replaceIfUnchanged(
-    chat: ChatDoc,
-    changes: Partial<Pick<ChatDoc, 'participants' | 'memberCount' | 'name' | 'description' | 'callSettings'>>,
-  ): Promise<ChatDoc | null> {
+  replaceIfUnchanged(chat: ChatDoc, changes: ChatChanges): Promise<ChatDoc | null> {
     return this.chats
       .findOneAndUpdate({ _id: chat._id, version: chat.version }, { $set: changes, $inc: { version: 1 } }, { new: true })
-      .lean<ChatDoc>()
-      .exec();
-  }
-
-  /** Takes the next message number of the chat, atomically. */
-  async nextSeq(chatId: Types.ObjectId): Promise<number> {
-    // No projection here: FerretDB 1.24 does not implement findAndModify with `fields`.
-    const chat = await this.chats
-      .findOneAndUpdate({ _id: chatId }, { $inc: { lastSeq: 1 } }, { new: true })
-      .lean<Pick<ChatDoc, 'lastSeq'>>()
-      .exec();
-    if (!chat) throw new Error('chat vanished while sending');
-    return chat.lastSeq;
-  }
-
-  /**
-   * Moves a member's entry in the chat's furthest reads. Read-modify-write without a guard: two
-   * racing readers can hide one update until that member reads again, which only delays a tick.
-   */
-  async recordRead(chatId: Types.ObjectId, userId: string, seq: number): Promise<void> {
-    const chat = await this.chats.findById(chatId, { topReads: 1 }).lean<Pick<ChatDoc, 'topReads'>>().exec();
-    const current = chat?.topReads ?? [];
-    if (current.some((r) => r.user === userId && r.seq >= seq)) return;
-    const next = [...current.filter((r) => r.user !== userId), { user: userId, seq }].sort((a, b) => b.seq - a.seq).slice(0, 2);
-    if (current.length === next.length && current.every((r, i) => r.user === next[i]!.user && r.seq === next[i]!.seq)) return;
-    await this.chats.updateOne({ _id: chatId }, { $set: { topReads: next } }).exec();
-  }
-
-  /** Keeps the chat's counter at least at `seq` (unread counts come from it). */
-  async raiseSeq(chatId: Types.ObjectId, seq: number): Promise<void> {
-    await this.chats.updateOne({ _id: chatId }, { $max: { lastSeq: seq } }).exec();
-  }
-
-  async recordLastMessage(chatId: Types.ObjectId, message: LastMessageDoc & { seq: number }): Promise<void> {
-    // Only move forward: two sends racing must leave the later message as the preview.
-    await this.chats
-      .updateOne(
-        { _id: chatId, $or: [{ 'lastMessage.seq': { $lt: message.seq } }, { lastMessage: null }] },
-        { $set: { lastMessage: message, lastActivityAt: message.createdAt } },
-      )
-      .exec();
-  }
-
-  /** Marks the chat's live call; clearing only clears that call, so a late "ended" cannot hide a newer one. */
-  setLiveCall(chatId: string, callId: string | null, previous?: string): Promise<ChatDoc | null> {
-    if (!Types.ObjectId.isValid(chatId)) return Promise.resolve(null);
-    const filter = previous === undefined ? { _id: chatId } : { _id: chatId, liveCallId: previous };
-    return this.chats
-      .findOneAndUpdate(filter, { $set: { liveCallId: callId } }, { new: true })
-      .lean<ChatDoc>()
-      .exec();
-  }
-
-  setAvatarVersion(chatId: Types.ObjectId, version: number): Promise<ChatDoc | null> {
-    return this.chats
-      .findOneAndUpdate({ _id: chatId }, { $set: { avatarVersion: version } }, { new: true })
       .lean<ChatDoc>()
       .exec();
   }

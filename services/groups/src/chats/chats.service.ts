@@ -1,70 +1,81 @@
 import { Types } from 'mongoose';
 import { DEFAULT_CALL_SETTINGS, DEFAULT_MEMBER_PERMISSIONS, type CallSettings, type Chat } from '@messenger/contracts';
 import { ServiceError } from '@messenger/kit';
+import type { ChatCounters } from '../messages/chat-counters.js';
 import type { MessagesService } from '../messages/messages.service.js';
 import type { MessagesRepository } from '../messages/messages.repository.js';
 import type { Pushes } from '../realtime/pushes.js';
 import type { UserDirectory } from '../realtime/user-directory.js';
-import { loadAccess, requirePermission } from './chat-access.js';
+import { requirePermission } from './chat-access.js';
+import { accessIn, type ChatState } from './chat-state.js';
 import { mapChat } from './chat-view.js';
 import type { ChatDoc, ParticipantDoc } from './chat.model.js';
-import type { ChatsRepository } from './chats.repository.js';
+import type { ChatChanges, ChatsRepository } from './chats.repository.js';
 import type { AvatarUrlSigner } from './avatar-url.js';
-import type { ChatLocks } from './chat-lock.js';
+import type { MembershipIndex } from './membership-index.js';
 
 const OWNER_PERMISSIONS = { canAddMembers: true, canRemoveMembers: true, canEditInfo: true, canStartCall: true };
+const LIST_LIMIT = 200;
 
 export const unknownUsers = (ids: string[]) =>
   new ServiceError('VALIDATION_FAILED', 'some users do not exist', {
     fields: ids.map((id) => ({ path: 'memberIds', location: 'body' as const, message: `no user ${id}` })),
   });
 
+/** Chats as their members see them: creating, listing, viewing, editing and deleting. */
 export class ChatsService {
   constructor(
+    private readonly state: ChatState,
+    private readonly index: MembershipIndex,
     private readonly chats: ChatsRepository,
     private readonly messages: MessagesRepository,
+    private readonly counters: ChatCounters,
     private readonly messaging: MessagesService,
     private readonly users: UserDirectory,
     private readonly pushes: Pushes,
     private readonly maxMembersCap: number,
     private readonly signer: AvatarUrlSigner,
-    private readonly locks: ChatLocks,
   ) {}
 
   private readonly avatarUrl = (chat: ChatDoc) => this.signer.url(chat._id.toHexString(), chat.avatarVersion);
 
   /** The chat as `viewerId` sees it, with names and avatars filled in. */
   async view(chat: ChatDoc, viewerId: string): Promise<Chat> {
-    const [users, reads] = await Promise.all([
+    const [users, counts] = await Promise.all([
       this.users.summaries(chat.participants.map((p) => p.user)),
-      this.messages.readSeqs(viewerId, [chat._id.toHexString()]),
+      this.messaging.countsFor(viewerId, [chat]),
     ]);
-    return mapChat(chat, viewerId, users, reads.get(chat._id.toHexString()) ?? 0, this.avatarUrl);
+    return mapChat(chat, viewerId, users, counts.get(chat._id.toHexString()), this.avatarUrl);
   }
 
   /** Sends each participant their own view (a personal chat is named differently for each side). */
   async pushView(chat: ChatDoc, type: 'chat.created' | 'chat.updated', to: string[] = chat.participants.map((p) => p.user)): Promise<void> {
-    const [users, reads] = await Promise.all([
+    const [users, counts] = await Promise.all([
       this.users.summaries(chat.participants.map((p) => p.user)),
-      this.messages.readSeqsOfMembers(chat._id.toHexString(), to),
+      this.messaging.countsForMembers(chat, to),
     ]);
-    for (const userId of to) this.pushes.send([userId], type, mapChat(chat, userId, users, reads.get(userId) ?? 0, this.avatarUrl));
+    for (const userId of to) this.pushes.send([userId], type, mapChat(chat, userId, users, counts.get(userId), this.avatarUrl));
   }
 
+  /** The user's chats, most recently active first: ids from the membership index, chats from the cache. */
   async list(userId: string): Promise<{ items: Chat[]; nextCursor: string | null }> {
-    const chats = await this.chats.listFor(userId, { limit: 200 });
-    const [users, reads] = await Promise.all([
+    const entries = await this.state.getMany(await this.index.chatsOf(userId));
+    const chats = entries.map((e) => e.chat).filter((c) => c.participants.some((p) => p.user === userId));
+    const [users, counts] = await Promise.all([
       this.users.summaries(chats.flatMap((c) => c.participants.map((p) => p.user))),
-      this.messages.readSeqs(
-        userId,
-        chats.map((c) => c._id.toHexString()),
-      ),
+      this.messaging.countsFor(userId, chats),
     ]);
-    return { items: chats.map((c) => mapChat(c, userId, users, reads.get(c._id.toHexString()) ?? 0, this.avatarUrl)), nextCursor: null };
+    const activity = (chat: ChatDoc) => counts.get(chat._id.toHexString())?.last?.createdAt ?? chat.createdAt.toISOString();
+    const items = chats
+      .map((chat) => ({ chat, at: activity(chat) }))
+      .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+      .slice(0, LIST_LIMIT)
+      .map(({ chat }) => mapChat(chat, userId, users, counts.get(chat._id.toHexString()), this.avatarUrl));
+    return { items, nextCursor: null };
   }
 
   async get(userId: string, chatId: string): Promise<Chat> {
-    return this.view((await loadAccess(this.chats, chatId, userId)).chat, userId);
+    return this.view((await this.state.access(chatId, userId)).chat, userId);
   }
 
   /** The same pair always gets the same chat, also when both ask at once (a unique pair key decides). */
@@ -74,8 +85,9 @@ export class ChatsService {
         fields: [{ path: 'userId', location: 'body', message: 'that is you' }],
       });
     const pairKey = [userId, otherId].sort().join(':');
+    // A store read, on the rare "new chat" action: the pair key's unique index is what keeps the pair to one chat.
     const existing = await this.chats.findByPairKey(pairKey);
-    if (existing) return this.view(existing, userId);
+    if (existing) return this.view((await this.state.get(existing._id.toHexString()))?.chat ?? existing, userId);
     if (!(await this.users.summaries([otherId])).has(otherId)) throw new ServiceError('NOT_FOUND', 'user not found');
     const now = new Date();
     const member = (user: string): ParticipantDoc => ({
@@ -96,10 +108,15 @@ export class ChatsService {
       callSettings: { ...DEFAULT_CALL_SETTINGS },
       pairKey,
     });
-    const chat = created ?? (await this.chats.findByPairKey(pairKey));
-    if (!chat) throw new ServiceError('CONFLICT', 'personal chat could not be created');
-    if (created) await this.pushView(chat, 'chat.created', [otherId, userId]);
-    return this.view(chat, userId);
+    if (!created) {
+      const raced = await this.chats.findByPairKey(pairKey);
+      if (!raced) throw new ServiceError('CONFLICT', 'personal chat could not be created');
+      return this.view(raced, userId);
+    }
+    await this.counters.init(created._id.toHexString());
+    await this.state.created(created);
+    await this.pushView(created, 'chat.created', [otherId, userId]);
+    return this.view(created, userId);
   }
 
   async createGroup(
@@ -141,56 +158,63 @@ export class ChatsService {
       pairKey: `g:${id.toHexString()}`,
     });
     if (!chat) throw new ServiceError('CONFLICT', 'chat could not be created');
+    await this.counters.init(id.toHexString());
+    await this.state.created(chat);
     await this.messaging.appendSystem(chat, { kind: 'chat.created', actorId: userId, targetIds: memberIds }, input.name);
-    const fresh = (await this.chats.findById(id.toHexString())) ?? chat;
-    await this.pushView(fresh, 'chat.created');
-    return this.view(fresh, userId);
+    await this.pushView(chat, 'chat.created');
+    return this.view(chat, userId);
   }
 
-  update(userId: string, chatId: string, changes: { name?: string; description?: string; callSettings?: Partial<CallSettings> }) {
-    return this.locks.withLock(chatId, () => this.updateLocked(userId, chatId, changes));
-  }
-
-  private async updateLocked(
+  async update(
     userId: string,
     chatId: string,
     changes: { name?: string; description?: string; callSettings?: Partial<CallSettings> },
   ): Promise<{ chat: ChatDoc; callSettingsChanged: boolean }> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const access = await loadAccess(this.chats, chatId, userId);
+    const chat = await this.state.change(chatId, (before) => {
+      const access = accessIn(before, userId);
       if (changes.name !== undefined || changes.description !== undefined) requirePermission(access, 'editInfo');
       if (changes.callSettings) requirePermission(access, 'editCallSettings');
-      const set: Parameters<ChatsRepository['replaceIfUnchanged']>[1] = {};
+      const set: ChatChanges = {};
       if (changes.name !== undefined) set.name = changes.name;
       if (changes.description !== undefined) set.description = changes.description;
       if (changes.callSettings) set.callSettings = { ...access.chat.callSettings, ...changes.callSettings };
-      const updated = await this.chats.replaceIfUnchanged(access.chat, set);
-      if (!updated) continue;
-      if (changes.name !== undefined || changes.description !== undefined) {
-        await this.messaging.appendSystem(
-          updated,
-          { kind: 'chat.info-edited', actorId: userId, targetIds: [], details: { name: changes.name, description: changes.description } },
-          updated.name,
-        );
-      }
-      const fresh = (await this.chats.findById(chatId)) ?? updated;
-      await this.pushView(fresh, 'chat.updated');
-      return { chat: fresh, callSettingsChanged: changes.callSettings !== undefined };
-    }
-    throw new ServiceError('CONFLICT', 'the chat is changing too fast; try again');
+      return {
+        set,
+        after: async (updated) => {
+          if (changes.name !== undefined || changes.description !== undefined) {
+            await this.messaging.appendSystem(
+              updated,
+              {
+                kind: 'chat.info-edited',
+                actorId: userId,
+                targetIds: [],
+                details: { name: changes.name, description: changes.description },
+              },
+              updated.name,
+            );
+          }
+          await this.pushView(updated, 'chat.updated');
+        },
+      };
+    });
+    return { chat: chat!, callSettingsChanged: changes.callSettings !== undefined };
   }
 
   async delete(userId: string, chatId: string): Promise<ChatDoc> {
-    const access = await loadAccess(this.chats, chatId, userId);
-    requirePermission(access, 'deleteChat');
-    await this.remove(access.chat);
-    return access.chat;
+    let deleted: ChatDoc | undefined;
+    await this.state.change(chatId, (before) => {
+      const access = accessIn(before, userId);
+      requirePermission(access, 'deleteChat');
+      deleted = access.chat;
+      return { remove: true, after: () => this.removed(access.chat) };
+    });
+    return deleted!;
   }
 
-  /** Deletes a chat and its history, and tells everyone who was in it. */
-  async remove(chat: ChatDoc): Promise<void> {
-    await this.chats.delete(chat._id);
+  /** After a chat is gone: its history and counters go too, and everyone who was in it is told. */
+  async removed(chat: ChatDoc): Promise<void> {
     await this.messages.deleteChat(chat._id);
+    await this.counters.forget(chat._id.toHexString());
     this.pushes.send(
       chat.participants.map((p) => p.user),
       'chat.deleted',

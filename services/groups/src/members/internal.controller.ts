@@ -3,24 +3,25 @@ import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
 import { Id, MembershipRequest, SUBJECT, type Membership } from '@messenger/contracts';
 import { AuthCaller, ZodPipe, type Caller } from '@messenger/kit';
-import { loadAccess } from '../chats/chat-access.js';
-import { ChatsRepository } from '../chats/chats.repository.js';
+import { ChatState } from '../chats/chat-state.js';
+import { MembershipIndex } from '../chats/membership-index.js';
 import { Pushes } from '../realtime/pushes.js';
 
 const ContactsRequest = z.strictObject({ userId: Id });
 const Typing = z.strictObject({ chatId: Id });
 
-/** Questions other services ask over NATS; none of these subjects is routed from the edge. */
+/** Questions other services ask over NATS (answered from the cache and Redis); none is routed from the edge. */
 @Controller()
 export class InternalController {
   constructor(
-    @Inject(ChatsRepository) private readonly chats: ChatsRepository,
+    @Inject(ChatState) private readonly state: ChatState,
+    @Inject(MembershipIndex) private readonly index: MembershipIndex,
     @Inject(Pushes) private readonly pushes: Pushes,
   ) {}
 
   @MessagePattern(SUBJECT.groups.membership)
   async membership(@Payload(new ZodPipe(MembershipRequest)) request: z.infer<typeof MembershipRequest>): Promise<Membership> {
-    const { chat, me } = await loadAccess(this.chats, request.chatId, request.userId);
+    const { chat, me } = await this.state.access(request.chatId, request.userId);
     return {
       chatId: request.chatId,
       chatType: chat.type,
@@ -40,7 +41,7 @@ export class InternalController {
 
   @MessagePattern(SUBJECT.groups.contacts)
   async contacts(@Payload(new ZodPipe(ContactsRequest)) request: z.infer<typeof ContactsRequest>) {
-    return { userIds: await this.chats.contactsOf(request.userId) };
+    return { userIds: await this.index.contactsOf(request.userId) };
   }
 
   /** From a gateway, with the typist's id in the header it sets; relayed to the chat's other members. */
@@ -49,7 +50,7 @@ export class InternalController {
   async typing(@Payload(new ZodPipe(Typing)) event: z.infer<typeof Typing>, @AuthCaller() caller: unknown) {
     const { userId } = caller as Caller;
     try {
-      const { chat } = await loadAccess(this.chats, event.chatId, userId);
+      const { chat } = await this.state.access(event.chatId, userId);
       this.pushes.send(
         chat.participants.map((p) => p.user).filter((id) => id !== userId),
         'typing',

@@ -1,28 +1,25 @@
 import { DEFAULT_MEMBER_PERMISSIONS, type Permissions, type Role } from '@messenger/contracts';
 import { ServiceError } from '@messenger/kit';
-import { chatNotFound, loadAccess, requirePermission, type Access } from '../chats/chat-access.js';
+import { requirePermission, type Access } from '../chats/chat-access.js';
+import { accessIn, type ChangePlan, type ChatState } from '../chats/chat-state.js';
 import type { ChatDoc, ParticipantDoc } from '../chats/chat.model.js';
-import type { ChatsRepository } from '../chats/chats.repository.js';
 import { unknownUsers, type ChatsService } from '../chats/chats.service.js';
 import type { MessagesService } from '../messages/messages.service.js';
 import type { Pushes } from '../realtime/pushes.js';
 import type { UserDirectory } from '../realtime/user-directory.js';
-import type { ChatLocks } from '../chats/chat-lock.js';
 
-const MAX_ATTEMPTS = 8;
-
-/** A planned change to the participants, or a refusal; computed from one read of the chat. */
+/** A planned change to the participants, or a refusal; computed from one read of the chat under its lock. */
 type Plan = { participants: ParticipantDoc[]; after: (chat: ChatDoc) => Promise<void> } | { nothing: true };
 
+/** Who is in a group and with which role: adding, removing, leaving, roles, permissions, ownership. */
 export class MembersService {
   constructor(
-    private readonly chats: ChatsRepository,
+    private readonly state: ChatState,
     private readonly chatsService: ChatsService,
     private readonly messaging: MessagesService,
     private readonly users: UserDirectory,
     private readonly pushes: Pushes,
     private readonly onRemoved: (chat: ChatDoc, userIds: string[]) => Promise<void>,
-    private readonly locks: ChatLocks,
   ) {}
 
   async add(userId: string, chatId: string, userIds: string[]): Promise<ChatDoc> {
@@ -51,9 +48,8 @@ export class MembersService {
         participants: [...access.chat.participants, ...newcomers],
         after: async (chat) => {
           await this.messaging.appendSystem(chat, { kind: 'member.added', actorId: userId, targetIds: added }, '');
-          const fresh = (await this.chats.findById(chatId)) ?? chat;
-          await this.chatsService.pushView(fresh, 'chat.created', added);
-          const others = fresh.participants.map((p) => p.user).filter((id) => !added.includes(id));
+          await this.chatsService.pushView(chat, 'chat.created', added);
+          const others = chat.participants.map((p) => p.user).filter((id) => !added.includes(id));
           this.pushes.send(others, 'chat.member.added', { chatId, userIds: added });
         },
       };
@@ -78,20 +74,20 @@ export class MembersService {
    * Anyone may leave. An owner leaving hands the group to the longest-standing admin, else the
    * longest-standing member; the last one out deletes the group.
    */
-  leave(userId: string, chatId: string): Promise<ChatDoc | undefined> {
-    return this.locks.withLock(chatId, () => this.leaveLocked(userId, chatId));
-  }
-
-  private async leaveLocked(userId: string, chatId: string): Promise<ChatDoc | undefined> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const access = await loadAccess(this.chats, chatId, userId);
+  async leave(userId: string, chatId: string): Promise<ChatDoc | undefined> {
+    const chat = await this.state.change(chatId, (before): ChangePlan => {
+      const access = accessIn(before, userId);
       if (access.chat.type === 'personal')
         throw new ServiceError('PERMISSION_DENIED', 'a personal chat cannot be left', { permission: 'personal chat' });
-      const rest = access.chat.participants.filter((p) => p.user !== userId);
+      const rest = access.chat.participants.filter((p) => p.user !== userId).map((p) => ({ ...p }));
       if (rest.length === 0) {
-        await this.chatsService.remove(access.chat);
-        await this.onRemoved(access.chat, [userId]);
-        return undefined;
+        return {
+          remove: true,
+          after: async () => {
+            await this.chatsService.removed(access.chat);
+            await this.onRemoved(access.chat, [userId]);
+          },
+        };
       }
       if (access.me.role === 'owner') {
         const byTenure = (a: ParticipantDoc, b: ParticipantDoc) => a.joinedAt.getTime() - b.joinedAt.getTime();
@@ -99,12 +95,12 @@ export class MembersService {
         heir.role = 'owner';
         heir.permissions = { canAddMembers: true, canRemoveMembers: true, canEditInfo: true, canStartCall: true };
       }
-      const updated = await this.chats.replaceIfUnchanged(access.chat, { participants: rest, memberCount: rest.length });
-      if (!updated) continue;
-      await this.afterRemoval(updated, [userId], userId, 'member.left');
-      return updated;
-    }
-    throw new ServiceError('CONFLICT', 'the chat is changing too fast; try again');
+      return {
+        set: { participants: rest, memberCount: rest.length },
+        after: (updated) => this.afterRemoval(updated, [userId], userId, 'member.left'),
+      };
+    });
+    return chat ?? undefined;
   }
 
   async update(
@@ -180,8 +176,7 @@ export class MembersService {
         participants,
         after: async (chat) => {
           await this.messaging.appendSystem(chat, { kind: 'owner.transferred', actorId: userId, targetIds: [targetId] }, '');
-          const fresh = (await this.chats.findById(chatId)) ?? chat;
-          await this.chatsService.pushView(fresh, 'chat.updated');
+          await this.chatsService.pushView(chat, 'chat.updated');
         },
       };
     });
@@ -192,31 +187,17 @@ export class MembersService {
     // The removed hear it first and then nothing more from this chat: they are no longer participants.
     this.pushes.send([...removed, ...chat.participants.map((p) => p.user)], 'chat.member.removed', { chatId, userIds: removed });
     await this.messaging.appendSystem(chat, { kind, actorId, targetIds: removed }, '');
-    const fresh = (await this.chats.findById(chatId)) ?? chat;
-    await this.chatsService.pushView(fresh, 'chat.updated');
+    await this.chatsService.pushView(chat, 'chat.updated');
     await this.onRemoved(chat, removed);
   }
 
-  /** Read, plan, write-if-unchanged, retry: one atomic single-document update per change. */
-  private change(chatId: string, userId: string, plan: (access: Access) => Plan): Promise<ChatDoc> {
-    return this.locks.withLock(chatId, () => this.changeLocked(chatId, userId, plan));
-  }
-
-  private async changeLocked(chatId: string, userId: string, plan: (access: Access) => Plan): Promise<ChatDoc> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const access = await loadAccess(this.chats, chatId, userId);
-      const planned = plan(access);
-      if ('nothing' in planned) return access.chat;
-      const updated = await this.chats.replaceIfUnchanged(access.chat, {
-        participants: planned.participants,
-        memberCount: planned.participants.length,
-      });
-      if (!updated) continue;
-      await planned.after(updated);
-      return (await this.chats.findById(chatId)) ?? updated;
-    }
-    throw new ServiceError('CONFLICT', 'the chat is changing too fast; try again');
+  /** Plans a change of the participants from the chat as it stands, under its lock (ChatState). */
+  private async change(chatId: string, userId: string, plan: (access: Access) => Plan): Promise<ChatDoc> {
+    const chat = await this.state.change(chatId, (before): ChangePlan => {
+      const planned = plan(accessIn(before, userId));
+      if ('nothing' in planned) return planned;
+      return { set: { participants: planned.participants, memberCount: planned.participants.length }, after: planned.after };
+    });
+    return chat!;
   }
 }
-
-export { chatNotFound };

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '@messenger/kit/stack';
 import { ApiClient, startTestStack } from '@messenger/kit/testing';
-import { chatModel } from '../chats/chat.model.js';
+import { chatKey } from '../chats/chat-keys.js';
 import { messageModel } from './message.model.js';
 
 const SEEDED = 10_000;
@@ -36,8 +37,19 @@ describe('history of 10 000 messages', () => {
       dedupeKey: `s:${i + 2}`,
     }));
     for (let i = 0; i < docs.length; i += 2_000) await messageModel(db).insertMany(docs.slice(i, i + 2_000));
-    await chatModel(db).updateOne({ _id: id }, { $set: { lastSeq: SEEDED + 1 } });
     await db.close();
+    // Redis never saw these messages: drop the chat's counters and window, as if Redis had lost them, so the
+    // service loads them back from the store (the cold path) on the next request.
+    const redis = new Redis(stack.env.REDIS_URL!);
+    await redis.del(
+      chatKey.seq(chatId),
+      chatKey.last(chatId),
+      chatKey.reads(chatId),
+      chatKey.recent(chatId),
+      chatKey.recentIds(chatId),
+      chatKey.recentFrom(chatId),
+    );
+    redis.disconnect();
   });
   afterAll(async () => stack?.stop());
 

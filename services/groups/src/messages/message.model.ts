@@ -33,12 +33,25 @@ schema.index({ chatId: 1, dedupeKey: 1 }, { unique: true });
 
 export const messageModel = (db: Connection): Model<MessageDoc> => db.model<MessageDoc>('Message', schema);
 
-export interface ReadMarkerDoc {
-  _id: string;
+/**
+ * How far a member has read a chat, appended (never updated: an insert is the one cheap write on every store):
+ * the newest record of a (chat, user) pair is where they stand. Redis holds the live positions; these records
+ * are written off the request path, coalesced, and read back only when Redis lost them.
+ */
+export interface ReadMarkDoc {
+  chatId: string;
+  userId: string;
   seq: number;
+  at: Date;
 }
-const markerSchema = new Schema<ReadMarkerDoc>(
-  { _id: { type: String, required: true }, seq: { type: Number, required: true } },
-  { collection: 'read_markers', versionKey: false },
+const markSchema = new Schema<ReadMarkDoc>(
+  {
+    chatId: { type: String, required: true },
+    userId: { type: String, required: true },
+    seq: { type: Number, required: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'read_marks', versionKey: false },
 );
-export const readMarkerModel = (db: Connection): Model<ReadMarkerDoc> => db.model<ReadMarkerDoc>('ReadMarker', markerSchema);
+markSchema.index({ chatId: 1, userId: 1, seq: -1 });
+export const readMarkModel = (db: Connection): Model<ReadMarkDoc> => db.model<ReadMarkDoc>('ReadMark', markSchema);

@@ -1,27 +1,34 @@
 import { Types, type Connection, type Model } from 'mongoose';
-import { messageModel, readMarkerModel, type MessageDoc, type ReadMarkerDoc } from './message.model.js';
+import { messageModel, readMarkModel, type MessageDoc, type ReadMarkDoc } from './message.model.js';
 
 const DUPLICATE_KEY = 11000;
-const markerId = (chatId: string, userId: string) => `${chatId}:${userId}`;
 
+/**
+ * Messages and read marks in the store. On the request path it is asked for one thing only, the insert of a
+ * message; reads serve cold paths (a window Redis never had, older pages, loading counters back).
+ */
 export class MessagesRepository {
   private readonly messages: Model<MessageDoc>;
-  private readonly markers: Model<ReadMarkerDoc>;
+  private readonly marks: Model<ReadMarkDoc>;
   constructor(db: Connection) {
     this.messages = messageModel(db);
-    this.markers = readMarkerModel(db);
+    this.marks = readMarkModel(db);
   }
 
   async init(): Promise<void> {
-    await this.messages.createIndexes();
+    await Promise.all([this.messages.createIndexes(), this.marks.createIndexes()]);
   }
 
-  /** Returns undefined when the dedupe key exists already (a retried send that raced the first). */
-  async insert(doc: Omit<MessageDoc, '_id' | 'createdAt'>): Promise<MessageDoc | undefined> {
+  /**
+   * Inserts with the id chosen by the caller; `false` when that id or the (chat, clientId) key is already stored
+   * (a retried send whose first try got in), which is not an error.
+   */
+  async insert(doc: Omit<MessageDoc, 'createdAt'> & { createdAt: Date }): Promise<boolean> {
     try {
-      return (await this.messages.create(doc)).toObject();
+      await this.messages.collection.insertOne({ ...doc });
+      return true;
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return undefined;
+      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
       throw error;
     }
   }
@@ -36,11 +43,6 @@ export class MessagesRepository {
       .findOne({ _id: new Types.ObjectId(id), chatId })
       .lean<MessageDoc>()
       .exec();
-  }
-
-  async highestSeq(chatId: Types.ObjectId): Promise<number> {
-    const last = await this.messages.findOne({ chatId }).sort({ seq: -1 }).lean<MessageDoc>().exec();
-    return last?.seq ?? 0;
   }
 
   /** Newest first, strictly before `before` (a seq). */
@@ -65,39 +67,19 @@ export class MessagesRepository {
 
   async deleteChat(chatId: Types.ObjectId): Promise<void> {
     await this.messages.deleteMany({ chatId }).exec();
-    await this.markers.deleteMany({ _id: { $regex: `^${chatId.toHexString()}:` } }).exec();
+    await this.marks.deleteMany({ chatId: chatId.toHexString() }).exec();
   }
 
-  /** Moves the marker forward only; returns the marker after the update. */
-  async markRead(chatId: string, userId: string, seq: number): Promise<number> {
-    const id = markerId(chatId, userId);
-    const existing = await this.markers.findById(id).lean<ReadMarkerDoc>().exec();
-    if (!existing) {
-      try {
-        await this.markers.create({ _id: id, seq });
-        return seq;
-      } catch (error) {
-        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
-      }
-    }
-    await this.markers.updateOne({ _id: id, seq: { $lt: seq } }, { $set: { seq } }).exec();
-    return (await this.markers.findById(id).lean<ReadMarkerDoc>().exec())?.seq ?? seq;
+  /** Appends read positions, many in one command. */
+  async appendMarks(marks: ReadMarkDoc[]): Promise<void> {
+    if (marks.length) await this.marks.collection.insertMany(marks, { ordered: false });
   }
 
-  async readSeqs(userId: string, chatIds: string[]): Promise<Map<string, number>> {
-    const markers = await this.markers
-      .find({ _id: { $in: chatIds.map((c) => markerId(c, userId)) } })
-      .lean<ReadMarkerDoc[]>()
-      .exec();
-    return new Map(markers.map((m) => [m._id.split(':')[0]!, m.seq]));
-  }
-
-  /** How far each of these people has read one chat, in one query (people with no marker are absent). */
-  async readSeqsOfMembers(chatId: string, userIds: string[]): Promise<Map<string, number>> {
-    const markers = await this.markers
-      .find({ _id: { $in: userIds.map((u) => markerId(chatId, u)) } })
-      .lean<ReadMarkerDoc[]>()
-      .exec();
-    return new Map(markers.map((m) => [m._id.split(':')[1]!, m.seq]));
+  /** Where each member stands in one chat, from the newest record per member. */
+  async latestMarks(chatId: Types.ObjectId): Promise<Map<string, number>> {
+    const marks = await this.marks.find({ chatId: chatId.toHexString() }).lean<ReadMarkDoc[]>().exec();
+    const latest = new Map<string, number>();
+    for (const mark of marks) latest.set(mark.userId, Math.max(latest.get(mark.userId) ?? 0, mark.seq));
+    return latest;
   }
 }

@@ -1,13 +1,16 @@
 import { metrics } from '@opentelemetry/api';
+import { Types } from 'mongoose';
 import type { Message } from '@messenger/contracts';
-import { ServiceError, notFound } from '@messenger/kit';
+import { notFound, ServiceError } from '@messenger/kit';
+import { accessIn, type ChatState } from '../chats/chat-state.js';
+import { requirePermission } from '../chats/chat-access.js';
 import type { ChatDoc } from '../chats/chat.model.js';
-import { loadAccess, requirePermission } from '../chats/chat-access.js';
-import type { ChatsRepository } from '../chats/chats.repository.js';
 import type { Pushes } from '../realtime/pushes.js';
+import type { ChatCounters, ChatCounts, Preview } from './chat-counters.js';
 import { mapSystemEvent } from './system-event-view.js';
 import type { MessageDoc } from './message.model.js';
 import type { MessagesRepository } from './messages.repository.js';
+import type { ReadMarkWriter } from './read-mark-writer.js';
 
 export type SystemEventDoc = NonNullable<MessageDoc['system']>;
 
@@ -24,65 +27,110 @@ export const mapMessage = (m: MessageDoc): Message => ({
 });
 
 const PREVIEW_LENGTH = 120;
+const ATTEMPTS = 4;
 
+const previewOf = (message: Message): Preview => ({
+  seq: message.seq,
+  id: message.id,
+  senderId: message.senderId,
+  kind: message.kind,
+  text: message.text.slice(0, PREVIEW_LENGTH),
+  system: message.system,
+  createdAt: message.createdAt,
+});
+
+/** A message to post: who writes it (null for a system line with no actor), what, and who has read it by posting. */
+interface Draft {
+  senderId: string | null;
+  kind: Message['kind'];
+  text: string;
+  system: SystemEventDoc | null;
+  clientId: string | null;
+  /** Who has read up to this message by posting it (the sender, or the actor of a system line). */
+  readerId: string | null;
+  /** Checks, on the chat as it stands, that the message may be posted; throws if not. */
+  allowed: (chat: ChatDoc) => void;
+}
+
+/**
+ * Sending, history and read positions. On the request path a send asks Redis twice (one script takes the
+ * number and checks the caller's copy of the chat is current, one records the stored message) and the store once,
+ * for the insert. Sends of one chat on one replica run one after another, so this replica pushes them in order.
+ */
 export class MessagesService {
   /** Messages people sent (system lines excluded): the product's messages/s. */
   private readonly sent = metrics.getMeter('groups').createCounter('messenger.messages.sent', { description: 'Messages people sent.' });
+  private readonly lanes = new Map<string, Promise<void>>();
+  private readonly filling = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly chats: ChatsRepository,
+    private readonly state: ChatState,
+    private readonly counters: ChatCounters,
     private readonly messages: MessagesRepository,
+    private readonly marks: ReadMarkWriter,
     private readonly pushes: Pushes,
   ) {}
 
   /** Sends once per clientId: a retry after a lost answer returns the message already sent. */
   async send(userId: string, chatId: string, input: { text: string; clientId?: string }): Promise<Message> {
-    const access = await loadAccess(this.chats, chatId, userId);
-    requirePermission(access, 'post');
-    const dedupeKey = input.clientId ? `c:${userId}:${input.clientId}` : undefined;
-    if (dedupeKey) {
-      const existing = await this.messages.findByDedupeKey(access.chat._id, dedupeKey);
-      if (existing) return mapMessage(existing);
-    }
-    const stored = await this.store(access.chat, {
+    const message = await this.post(chatId, {
       senderId: userId,
       kind: 'text',
       text: input.text,
       system: null,
       clientId: input.clientId ?? null,
-      dedupeKey,
+      readerId: userId,
+      allowed: (chat) => requirePermission(accessIn(chat, userId), 'post'),
     });
-    await this.markRead(access.chat, userId, stored.seq);
-    this.sent.add(1, { 'chat.type': access.chat.type });
-    return stored.message;
+    this.sent.add(1, { 'chat.type': this.state.peek(chatId)?.chat.type ?? 'unknown' });
+    return message;
   }
 
   /** A system line in the chat ("Анна added Борис"), shown apart from people's messages. */
-  async appendSystem(chat: ChatDoc, event: SystemEventDoc, text: string, dedupeKey?: string): Promise<Message> {
-    const stored = await this.store(chat, { senderId: null, kind: 'system', text, system: event, clientId: null, dedupeKey });
-    // What I did myself is not news to me: it does not count as unread for the one who did it.
-    if (event.actorId) await this.markRead(chat, event.actorId, stored.seq);
-    return stored.message;
+  appendSystem(chat: ChatDoc, event: SystemEventDoc, text: string, dedupeKey?: string): Promise<Message> {
+    return this.post(chat._id.toHexString(), {
+      senderId: null,
+      kind: 'system',
+      text,
+      system: event,
+      // A system line that must appear once whatever redelivers it (a call's end) is deduplicated like a retried send.
+      clientId: dedupeKey ?? null,
+      // What I did myself is not news to me: it does not count as unread for the one who did it.
+      readerId: event.actorId,
+      allowed: () => undefined,
+    });
   }
 
   async history(userId: string, chatId: string, query: { before?: number; after?: number; limit: number }) {
-    const { chat } = await loadAccess(this.chats, chatId, userId);
-    if (query.after !== undefined) {
-      const items = await this.messages.after(chat._id, query.after, query.limit);
-      const last = items[items.length - 1];
-      return { items: items.map(mapMessage), nextCursor: items.length === query.limit && last ? String(last.seq) : null };
+    const { chat } = await this.state.access(chatId, userId);
+    let page = await this.counters.page(chatId, query);
+    if (!page.loaded) {
+      await this.fillWindow(chat);
+      page = await this.counters.page(chatId, query);
     }
-    const items = await this.messages.before(chat._id, query.before, query.limit);
+    // Older than the recent window: one store query.
+    const items = page.complete
+      ? page.items
+      : (query.after !== undefined
+          ? await this.messages.after(chat._id, query.after, query.limit)
+          : await this.messages.before(chat._id, query.before, query.limit)
+        ).map(mapMessage);
     const last = items[items.length - 1];
-    return { items: items.map(mapMessage), nextCursor: items.length === query.limit && last ? String(last.seq) : null };
+    return { items, nextCursor: items.length === query.limit && last ? String(last.seq) : null };
   }
 
   async read(userId: string, chatId: string, messageId: string) {
-    const { chat } = await loadAccess(this.chats, chatId, userId);
-    const message = await this.messages.findById(chat._id, messageId);
-    if (!message) throw notFound('message');
-    const seq = await this.markRead(chat, userId, message.seq);
-    const state = { chatId, userId, seq, unreadCount: Math.max(0, chat.lastSeq - seq) };
+    const { chat } = await this.state.access(chatId, userId);
+    let seq = await this.counters.seqOf(chatId, messageId);
+    if (seq === undefined) {
+      // Older than the recent window (or a window never loaded): the store knows.
+      const message = await this.messages.findById(chat._id, messageId);
+      if (!message) throw notFound('message');
+      seq = message.seq;
+    }
+    const { readSeq, lastSeq } = await this.counters.markRead(chatId, userId, seq);
+    this.marks.record(chatId, userId, readSeq);
+    const state = { chatId, userId, seq: readSeq, unreadCount: Math.max(0, lastSeq - readSeq) };
     this.pushes.send(
       chat.participants.map((p) => p.user),
       'message.read',
@@ -91,51 +139,141 @@ export class MessagesService {
     return state;
   }
 
-  private async markRead(chat: ChatDoc, userId: string, seq: number): Promise<number> {
-    const marked = await this.messages.markRead(chat._id.toHexString(), userId, seq);
-    await this.chats.recordRead(chat._id, userId, marked);
-    return marked;
+  /** Counters of these chats for one viewer; loads from the store those Redis lost (a cold path). */
+  async countsFor(viewerId: string, chats: ChatDoc[]): Promise<Map<string, ChatCounts>> {
+    const ids = chats.map((c) => c._id.toHexString());
+    const counts = await this.counters.countsFor(viewerId, ids);
+    const cold = chats.filter((c) => !counts.has(c._id.toHexString()));
+    if (!cold.length) return counts;
+    for (const chat of cold) await this.warm(chat);
+    const warmed = await this.counters.countsFor(
+      viewerId,
+      cold.map((c) => c._id.toHexString()),
+    );
+    for (const [id, value] of warmed) counts.set(id, value);
+    return counts;
   }
 
-  private async store(
-    chat: ChatDoc,
-    input: Omit<MessageDoc, '_id' | 'chatId' | 'seq' | 'createdAt' | 'dedupeKey'> & { dedupeKey: string | undefined },
-  ) {
-    let inserted: MessageDoc | undefined;
-    let seq = 0;
-    // The unique (chat, seq) index is the arbiter: MongoDB's $inc never repeats a number, but FerretDB's
-    // is not atomic under concurrency, so a send that drew a taken number draws again.
-    for (let attempt = 0; attempt < 20 && !inserted; attempt++) {
-      // After a collision the counter is behind the numbers in use: jump past the highest one stored.
-      seq =
-        attempt === 0
-          ? await this.chats.nextSeq(chat._id)
-          : (await this.messages.highestSeq(chat._id)) + 1 + Math.floor(Math.random() * attempt);
-      const doc = { ...input, chatId: chat._id, seq, dedupeKey: input.dedupeKey ?? `s:${seq}` };
-      inserted = await this.messages.insert(doc);
-      if (!inserted && input.dedupeKey) {
-        // The same clientId raced in twice; if the other send won, its message is the answer.
-        const existing = await this.messages.findByDedupeKey(chat._id, input.dedupeKey);
-        if (existing) return { seq: existing.seq, message: mapMessage(existing) };
+  async countsForMembers(chat: ChatDoc, memberIds: string[]): Promise<Map<string, ChatCounts>> {
+    if (!(await this.counters.hasCounter(chat._id.toHexString()))) await this.warm(chat);
+    return this.counters.countsForMembers(chat._id.toHexString(), memberIds);
+  }
+
+  private post(chatId: string, draft: Draft): Promise<Message> {
+    return this.inLane(chatId, async () => {
+      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+        // The reserve script checks this copy's generation; a stale one comes back as 'stale' and is reloaded.
+        const entry = this.state.peek(chatId) ?? (await this.state.load(chatId));
+        if (!entry) throw new ServiceError('NOT_FOUND', 'chat not found');
+        draft.allowed(entry.chat);
+        const id = new Types.ObjectId();
+        const createdAt = new Date();
+        const dedupe = draft.clientId ? { userId: draft.senderId ?? 'system', clientId: draft.clientId } : null;
+        const reserved = await this.counters.reserve(chatId, entry.gen, {
+          readerId: draft.readerId,
+          id: id.toHexString(),
+          createdAt,
+          text: draft.text,
+          dedupe,
+        });
+        if (reserved.outcome === 'stale') {
+          await this.state.load(chatId);
+          continue;
+        }
+        if (reserved.outcome === 'cold') {
+          await this.warm(entry.chat);
+          continue;
+        }
+        const doc: MessageDoc =
+          reserved.outcome === 'dup'
+            ? {
+                ...this.doc(entry.chat, draft, reserved.seq, dedupe),
+                _id: new Types.ObjectId(reserved.id),
+                createdAt: reserved.createdAt,
+                text: reserved.text,
+              }
+            : { ...this.doc(entry.chat, draft, reserved.seq, dedupe), _id: id, createdAt };
+        const message = mapMessage(doc);
+        // A retry whose first try was stored already answers with it, and pushes nothing again.
+        if (reserved.outcome === 'dup' && reserved.stored) return message;
+        // A burned number (the insert failed, the process died) is a gap clients skip (docs/websocket.md).
+        const inserted = await this.messages.insert(doc);
+        if (!inserted && reserved.outcome === 'ok') {
+          // The store has this clientId from before Redis lost its answer: that message is the answer (the number
+          // just drawn is burned).
+          const earlier = dedupe ? await this.messages.findByDedupeKey(entry.chat._id, doc.dedupeKey) : null;
+          if (earlier) return mapMessage(earlier);
+          // Otherwise the number is taken in the store: Redis's counter is behind it (restored from an older copy).
+          // Raise it from the store and draw again.
+          await this.counters.forgetSent(chatId, dedupe);
+          await this.warm(entry.chat);
+          continue;
+        }
+        await this.counters.commit(message, previewOf(message), dedupe);
+        if (draft.readerId) this.marks.record(chatId, draft.readerId, reserved.seq);
+        if (inserted)
+          this.pushes.send(
+            entry.chat.participants.map((p) => p.user),
+            'message.created',
+            message,
+          );
+        return message;
       }
-    }
-    if (!inserted) throw new ServiceError('CONFLICT', 'message could not be stored; try again');
-    if (seq) await this.chats.raiseSeq(chat._id, seq);
-    const message = mapMessage(inserted);
-    await this.chats.recordLastMessage(chat._id, {
-      id: message.id,
-      senderId: message.senderId,
-      kind: message.kind,
-      text: message.text.slice(0, PREVIEW_LENGTH),
-      system: input.system,
-      createdAt: inserted.createdAt,
-      seq,
+      throw new ServiceError('CONFLICT', 'the chat is changing too fast; try again');
     });
-    this.pushes.send(
-      chat.participants.map((p) => p.user),
-      'message.created',
-      message,
+  }
+
+  private doc(
+    chat: ChatDoc,
+    draft: Draft,
+    seq: number,
+    dedupe: { userId: string; clientId: string } | null,
+  ): Omit<MessageDoc, '_id' | 'createdAt'> {
+    return {
+      chatId: chat._id,
+      seq,
+      senderId: draft.senderId,
+      kind: draft.kind,
+      text: draft.text,
+      system: draft.system,
+      clientId: draft.kind === 'text' ? draft.clientId : null,
+      dedupeKey: dedupe ? `c:${dedupe.userId}:${dedupe.clientId}` : `s:${seq}`,
+    };
+  }
+
+  /** Runs one chat's posts one at a time on this replica (their pushes leave in seq order). */
+  private inLane<T>(chatId: string, work: () => Promise<T>): Promise<T> {
+    const before = this.lanes.get(chatId) ?? Promise.resolve();
+    const run = before.then(work);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
     );
-    return { seq, message };
+    this.lanes.set(chatId, settled);
+    void settled.then(() => {
+      if (this.lanes.get(chatId) === settled) this.lanes.delete(chatId);
+    });
+    return run;
+  }
+
+  /** Loads a chat's counters from the store after Redis lost them: its newest message and the read marks. */
+  private async warm(chat: ChatDoc): Promise<void> {
+    const [newest] = await this.messages.before(chat._id, undefined, 1);
+    const reads = await this.messages.latestMarks(chat._id);
+    const last = newest ? mapMessage(newest) : null;
+    await this.counters.warm(chat._id.toHexString(), { lastSeq: last?.seq ?? 0, last: last ? previewOf(last) : null, reads });
+  }
+
+  /** Loads the recent window from the store (a chat whose window Redis never had); one load per chat at a time. */
+  private fillWindow(chat: ChatDoc): Promise<void> {
+    const chatId = chat._id.toHexString();
+    const pending = this.filling.get(chatId);
+    if (pending) return pending;
+    const work = (async () => {
+      const newest = (await this.messages.before(chat._id, undefined, this.counters.windowSize)).map(mapMessage);
+      await this.counters.fill(chatId, newest, newest.length < this.counters.windowSize);
+    })().finally(() => this.filling.delete(chatId));
+    this.filling.set(chatId, work);
+    return work;
   }
 }

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { CallSettings, ChatType, Permissions, Role } from './schemas/chats.js';
+import { Id, IsoDate } from './schemas/common.js';
+
+/**
+ * Subjects that stay inside one service, between its replicas (core NATS, best-effort: a replica that
+ * misses one finds out from the chat's generation in Redis and reloads). Never routed from the edge.
+ */
+export const INTERNAL = {
+  /** A groups replica changed a chat: the others replace their cached copy (or drop it: `chat: null`). */
+  chatState: 'internal.groups.chat-state',
+} as const;
+
+/** A chat's rules and members as the groups service caches them: everything a permission depends on. */
+export const ChatStateRecord = z.object({
+  id: Id,
+  type: ChatType,
+  name: z.string(),
+  description: z.string(),
+  avatarVersion: z.number().nullable(),
+  participants: z.array(
+    z.object({
+      user: z.string(),
+      role: Role,
+      joinedAt: IsoDate,
+      addedBy: z.string().nullable(),
+      permissions: Permissions,
+      ringMuted: z.boolean(),
+    }),
+  ),
+  memberCount: z.number().int(),
+  createdBy: z.string(),
+  maxMembers: z.number().int(),
+  callSettings: CallSettings,
+  pairKey: z.string(),
+  liveCallId: z.string().nullable(),
+  version: z.number().int(),
+  createdAt: IsoDate,
+  updatedAt: IsoDate,
+});
+export type ChatStateRecord = z.infer<typeof ChatStateRecord>;
+
+export const ChatStateChanged = z.object({
+  chatId: Id,
+  /** The chat's generation in Redis after the change; a cached copy is current only while they match. */
+  gen: z.string(),
+  chat: ChatStateRecord.nullable(),
+});
+export type ChatStateChanged = z.infer<typeof ChatStateChanged>;

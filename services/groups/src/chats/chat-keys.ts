@@ -1,0 +1,35 @@
+/**
+ * Every Redis key the groups service owns, in one place. A chat's keys share the hash tag `{<chatId>}`, so
+ * one script can touch them all, also on Redis Cluster.
+ */
+export const chatKey = {
+  /** A random token, replaced (twice) by every change of the chat's rules; a cached copy is current while it matches. */
+  gen: (chatId: string) => `chat:{${chatId}}:gen`,
+  /** One writer at a time for changes of members, roles and settings. */
+  lock: (chatId: string) => `chat:{${chatId}}:lock`,
+  /** The last message number handed out. */
+  seq: (chatId: string) => `chat:{${chatId}}:seq`,
+  /** Hash member id → the highest seq they have read. */
+  reads: (chatId: string) => `chat:{${chatId}}:reads`,
+  /** The newest stored message's preview (JSON with its seq). */
+  last: (chatId: string) => `chat:{${chatId}}:last`,
+  /** A retried send's first answer, by sender and clientId. */
+  sent: (chatId: string, userId: string, clientId: string) => `chat:{${chatId}}:sent:${userId}:${clientId}`,
+  /** Sorted set seq → message JSON: the newest messages. */
+  recent: (chatId: string) => `chat:{${chatId}}:recent`,
+  /** Hash message id → seq, for the messages in `recent`. */
+  recentIds: (chatId: string) => `chat:{${chatId}}:recent:ids`,
+  /** The window holds every stored message with a seq at or above this (0: the whole history). Absent: not loaded. */
+  recentFrom: (chatId: string) => `chat:{${chatId}}:recent:from`,
+  /** Set of member ids. */
+  members: (chatId: string) => `chat:{${chatId}}:members`,
+} as const;
+
+export const userKey = {
+  /** Set of the chat ids the user is in. */
+  chats: (userId: string) => `member:{${userId}}:chats`,
+} as const;
+
+/** Set once the membership sets above have been built from the store; rebuilt when Redis lost them. */
+export const INDEX_BUILT = 'groups:index:built';
+export const INDEX_BUILD_LOCK = 'groups:index:building';

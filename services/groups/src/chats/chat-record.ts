@@ -1,0 +1,46 @@
+import { Types } from 'mongoose';
+import type { ChatStateRecord } from '@messenger/contracts';
+import type { ChatDoc } from './chat.model.js';
+
+/** A cached chat as it travels between replicas (ids and dates as strings). */
+export const toRecord = (chat: ChatDoc): ChatStateRecord => ({
+  id: chat._id.toHexString(),
+  type: chat.type,
+  name: chat.name,
+  description: chat.description,
+  avatarVersion: chat.avatarVersion ?? null,
+  participants: chat.participants.map((p) => ({
+    user: p.user,
+    role: p.role,
+    joinedAt: new Date(p.joinedAt).toISOString(),
+    addedBy: p.addedBy,
+    permissions: {
+      canAddMembers: p.permissions.canAddMembers,
+      canRemoveMembers: p.permissions.canRemoveMembers,
+      canEditInfo: p.permissions.canEditInfo,
+      canStartCall: p.permissions.canStartCall,
+    },
+    ringMuted: p.ringMuted ?? false,
+  })),
+  memberCount: chat.memberCount,
+  createdBy: chat.createdBy,
+  maxMembers: chat.maxMembers,
+  callSettings: {
+    muteAll: chat.callSettings.muteAll,
+    onlyAdminsCanSpeak: chat.callSettings.onlyAdminsCanSpeak,
+    ring: chat.callSettings.ring,
+  },
+  pairKey: chat.pairKey,
+  liveCallId: chat.liveCallId ?? null,
+  version: chat.version,
+  createdAt: new Date(chat.createdAt).toISOString(),
+  updatedAt: new Date(chat.updatedAt).toISOString(),
+});
+
+export const fromRecord = ({ id, ...record }: ChatStateRecord): ChatDoc => ({
+  ...record,
+  _id: new Types.ObjectId(id),
+  participants: record.participants.map((p) => ({ ...p, joinedAt: new Date(p.joinedAt) })),
+  createdAt: new Date(record.createdAt),
+  updatedAt: new Date(record.updatedAt),
+});
