@@ -21,8 +21,11 @@ const framesOf = (page: Page, identity: string) =>
     return video ? video.getVideoPlaybackQuality().totalVideoFrames : 0;
   }, identity);
 
-/** Waits until `identity`'s video on `page` has decoded more frames than `than`. */
-const waitForFrames = async (page: Page, identity: string, than = 0, timeout = 20_000): Promise<number> => {
+/**
+ * Waits until `identity`'s video on `page` has decoded more frames than `than`. Generous: three browsers encoding
+ * and decoding video on a busy 2-core machine can take long to get going, and what is checked is that video flows.
+ */
+const waitForFrames = async (page: Page, identity: string, than = 0, timeout = 45_000): Promise<number> => {
   const until = Date.now() + timeout;
   for (;;) {
     const frames = await framesOf(page, identity);
