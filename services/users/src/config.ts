@@ -17,6 +17,8 @@ export const UsersConfig = z.object({
   /** A gateway silent for this long is taken as dead and its users as offline. */
   PRESENCE_GATEWAY_TTL_MS: z.coerce.number().int().min(500).default(15_000),
   PRESENCE_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
+  /** How often last-seen times are copied from Redis to the store, many users per write. */
+  PRESENCE_LAST_SEEN_FLUSH_MS: z.coerce.number().int().min(100).default(5_000),
   LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
 });
 export type UsersConfig = z.infer<typeof UsersConfig>;

@@ -11,6 +11,9 @@ import { readPrivateKey, type UsersConfig } from './config.js';
 import { ProfilesController } from './profiles/profiles.controller.js';
 import { ProfilesService } from './profiles/profiles.service.js';
 import { SessionsRepository } from './sessions/sessions.repository.js';
+import { StoredSessions } from './sessions/stored-sessions.js';
+import { UserCache } from './accounts/user-cache.js';
+import { LastSeenWriter } from './presence/last-seen-writer.js';
 import { AvatarsController } from './avatars/avatars.controller.js';
 import { AvatarsService } from './avatars/avatars.service.js';
 import { SearchController } from './search/search.controller.js';
@@ -28,7 +31,8 @@ export class UsersModule {
     const db = await connectMongo(runtime, config.MONGO_URL, config.MONGO_DB);
     const redis = await connectRedis(runtime, config.REDIS_URL);
     const accounts = new AccountsRepository(db);
-    const sessions = new SessionsRepository(db);
+    const users = new UserCache(redis, accounts);
+    const sessions = new SessionsRepository(redis, new StoredSessions(db), { refreshTtlMs: config.REFRESH_TOKEN_TTL_DAYS * 86_400_000 });
     await ensureStream(runtime.nats, STREAMS.users, config.STREAM_REPLICAS);
     const events = new UserEvents(new EventPublisher(runtime.nats), logger);
     const avatars = new AvatarStore(db, 'avatars');
@@ -44,18 +48,28 @@ export class UsersModule {
       perAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
       windowSeconds: config.LOGIN_THROTTLE_WINDOW_SECONDS,
     });
-    const presence = new PresenceService(new PresenceRepository(redis, config.PRESENCE_GATEWAY_TTL_MS), accounts, runtime.nats, logger);
+    const presenceRepository = new PresenceRepository(redis, config.PRESENCE_GATEWAY_TTL_MS);
+    const presence = new PresenceService(presenceRepository, users, runtime.nats, logger);
     const sweeper = setInterval(() => {
       presence.sweep(config.PRESENCE_SWEEP_MS).catch((error: unknown) => logger.warn({ err: error }, 'presence sweep failed'));
     }, config.PRESENCE_SWEEP_MS);
-    runtime.onShutdown(() => clearInterval(sweeper));
+    const lastSeen = new LastSeenWriter(presenceRepository, accounts, logger);
+    const lastSeenFlusher = setInterval(() => void lastSeen.flush(), config.PRESENCE_LAST_SEEN_FLUSH_MS);
+    runtime.onShutdown(async () => {
+      clearInterval(sweeper);
+      clearInterval(lastSeenFlusher);
+      await lastSeen.flush();
+    });
     return {
       module: UsersModule,
       controllers: [AuthController, ProfilesController, AvatarsController, SearchController, PresenceController],
       providers: [
-        { provide: AuthService, useValue: new AuthService(accounts, sessions, new PasswordHasher(), tokens, throttle, events, logger) },
-        { provide: ProfilesService, useValue: new ProfilesService(accounts, runtime.nats, events) },
-        { provide: AvatarsService, useValue: new AvatarsService(accounts, avatars, runtime.nats, events) },
+        {
+          provide: AuthService,
+          useValue: new AuthService(accounts, users, sessions, new PasswordHasher(), tokens, throttle, events, logger),
+        },
+        { provide: ProfilesService, useValue: new ProfilesService(accounts, users, runtime.nats, events) },
+        { provide: AvatarsService, useValue: new AvatarsService(accounts, users, avatars, runtime.nats, events) },
         { provide: SearchService, useValue: new SearchService(accounts) },
         { provide: PresenceService, useValue: presence },
       ],

@@ -2,6 +2,9 @@ import { Types, type Connection, type Model } from 'mongoose';
 import { accountModel, nameWords, type AccountDoc } from './account.model.js';
 
 const DUPLICATE_KEY = 11000;
+// On FerretDB an update costs one scan of the collection whatever its id list (an $in of 50 ids and an _id
+// range cost the same), so many ids go in one; the cap keeps a command's size modest.
+const LAST_SEEN_IDS_PER_UPDATE = 500;
 
 export class AccountsRepository {
   private readonly accounts: Model<AccountDoc>;
@@ -33,8 +36,33 @@ export class AccountsRepository {
     return this.accounts.findById(id).lean<AccountDoc>().exec();
   }
 
-  async setLastSeen(id: string, at: Date): Promise<void> {
-    if (Types.ObjectId.isValid(id)) await this.accounts.updateOne({ _id: id }, { $set: { lastSeenAt: at } }).exec();
+  /**
+   * Saves last-seen times off the request path, many users per command: on FerretDB every update scans
+   * the collection. Times are grouped by the second (this copy only backs Redis's, which keeps the
+   * milliseconds) and ids by the hundreds. An older time never replaces a newer one, whichever replica
+   * saves first; and a last-seen time is no profile edit, so `updatedAt` stays.
+   */
+  async saveLastSeen(times: { userId: string; at: number }[]): Promise<void> {
+    const bySecond = new Map<number, Types.ObjectId[]>();
+    for (const { userId, at } of times) {
+      if (!Types.ObjectId.isValid(userId)) continue;
+      const second = Math.floor(at / 1000) * 1000;
+      const ids = bySecond.get(second) ?? [];
+      ids.push(new Types.ObjectId(userId));
+      bySecond.set(second, ids);
+    }
+    for (const [second, ids] of bySecond) {
+      const at = new Date(second);
+      for (let i = 0; i < ids.length; i += LAST_SEEN_IDS_PER_UPDATE) {
+        await this.accounts
+          .updateMany(
+            { _id: { $in: ids.slice(i, i + LAST_SEEN_IDS_PER_UPDATE) }, $or: [{ lastSeenAt: null }, { lastSeenAt: { $lt: at } }] },
+            { $set: { lastSeenAt: at } },
+            { timestamps: false },
+          )
+          .exec();
+      }
+    }
   }
 
   setAvatarVersion(id: string, version: number): Promise<AccountDoc | null> {

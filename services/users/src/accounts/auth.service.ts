@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthResult } from '@messenger/contracts';
 import { ServiceError, type Logger } from '@messenger/kit';
+import { readRefreshToken, type RefreshToken } from '../sessions/refresh-token.js';
 import type { SessionsRepository } from '../sessions/sessions.repository.js';
-import { hashRefreshToken, type TokenIssuer } from '../sessions/token-issuer.js';
+import type { TokenIssuer } from '../sessions/token-issuer.js';
 import type { AccountsRepository } from './accounts.repository.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { PasswordHasher } from './password-hasher.js';
+import type { UserCache } from './user-cache.js';
 import type { UserEvents } from './user-events.js';
 import { mapUser } from './user.mapper.js';
 
@@ -21,6 +23,7 @@ export class AuthService {
 
   constructor(
     private readonly accounts: AccountsRepository,
+    private readonly users: UserCache,
     private readonly sessions: SessionsRepository,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenIssuer,
@@ -42,6 +45,7 @@ export class AuthService {
         fields: [{ path: 'username', location: 'body', message: 'taken' }],
       });
     this.logger.info({ userId: account._id.toHexString() }, 'account registered');
+    await this.users.put(account);
     const user = mapUser(account);
     await this.events.registered(user);
     return this.grant(user, randomUUID());
@@ -60,39 +64,46 @@ export class AuthService {
       throw invalidCredentials();
     }
     await this.throttle.recordSuccess(username);
+    await this.users.put(account); // the refreshes that follow read it from there
     return this.grant(mapUser(account), randomUUID());
   }
 
+  /** Every signed-in user, every 15 minutes: Redis only. */
   async refresh(refreshToken: string | undefined): Promise<AuthGrant> {
-    if (!refreshToken) throw invalidRefresh();
-    const session = await this.sessions.findByTokenHash(hashRefreshToken(refreshToken));
-    if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) throw invalidRefresh();
-    // A reuse detected while this family's newest token was being issued revokes that token too.
-    if (await this.sessions.isFamilyRevoked(session.familyId)) throw invalidRefresh();
-    // A used token presented again, or two presentations racing, means it was copied: end the family.
-    if (session.usedAt || !(await this.sessions.markUsed(session._id))) {
-      await this.sessions.revokeFamily(session.familyId);
-      this.logger.warn({ userId: session.userId, familyId: session.familyId }, 'refresh token reused; session family revoked');
+    const presented = refreshToken ? readRefreshToken(refreshToken) : null;
+    const familyId = presented && (await this.sessions.familyOf(presented));
+    if (!presented || !familyId) throw invalidRefresh();
+    const next = this.tokens.refreshToken(familyId);
+    const rotation = await this.sessions.rotate(familyId, presented.tokenHash, next);
+    if (rotation.outcome === 'reused') {
+      // A used token presented again, or two presentations racing, means it was copied: the sign-in ended.
+      this.logger.warn({ userId: rotation.userId, familyId }, 'refresh token reused; session family revoked');
       throw invalidRefresh();
     }
-    const account = await this.accounts.findById(session.userId);
-    if (!account) throw invalidRefresh();
-    return this.grant(mapUser(account), session.familyId);
+    if (rotation.outcome === 'refused') throw invalidRefresh();
+    const cached = await this.users.get(rotation.userId);
+    if (!cached) throw invalidRefresh();
+    return this.result(cached.user, next);
   }
 
   async logout(refreshToken: string | undefined): Promise<void> {
-    if (!refreshToken) return;
-    const session = await this.sessions.findByTokenHash(hashRefreshToken(refreshToken));
-    if (session) await this.sessions.revokeFamily(session.familyId);
+    const presented = refreshToken ? readRefreshToken(refreshToken) : null;
+    const familyId = presented && (await this.sessions.familyOf(presented));
+    if (familyId) await this.sessions.revoke(familyId);
   }
 
+  /** A new sign-in: a new token family. */
   private async grant(user: AuthGrant['user'], familyId: string): Promise<AuthGrant> {
-    const issued = await this.tokens.issue(user.id);
-    await this.sessions.create({ familyId, userId: user.id, tokenHash: issued.refresh.tokenHash, expiresAt: issued.refresh.expiresAt });
+    const refresh = this.tokens.refreshToken(familyId);
+    await this.sessions.start(familyId, user.id, refresh);
+    return this.result(user, refresh);
+  }
+
+  private async result(user: AuthGrant['user'], refresh: RefreshToken): Promise<AuthGrant> {
     return {
-      accessToken: issued.accessToken,
+      accessToken: await this.tokens.accessToken(user.id),
       user,
-      refresh: { token: issued.refresh.token, expiresAt: issued.refresh.expiresAt.toISOString() },
+      refresh: { token: refresh.token, expiresAt: refresh.expiresAt.toISOString() },
     };
   }
 }

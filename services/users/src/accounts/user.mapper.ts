@@ -14,9 +14,11 @@ export const mapUser = (account: AccountDoc): User => ({
   createdAt: account.createdAt.toISOString(),
 });
 
-export const mapUserSummary = (account: AccountDoc): UserSummary => ({
-  id: account._id.toHexString(),
-  username: account.username,
-  name: account.name,
-  avatarUrl: avatarUrl(account),
+export const mapUserSummary = (account: AccountDoc): UserSummary => summaryOf(mapUser(account));
+
+export const summaryOf = (user: User): UserSummary => ({
+  id: user.id,
+  username: user.username,
+  name: user.name,
+  avatarUrl: user.avatarUrl,
 });

@@ -2,6 +2,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { type BinaryReply, type ServerFrame, type User } from '@messenger/contracts';
 import { notFound, publishPush, toAvatarWebp } from '@messenger/kit';
 import type { AccountsRepository } from '../accounts/accounts.repository.js';
+import type { UserCache } from '../accounts/user-cache.js';
 import { mapUser } from '../accounts/user.mapper.js';
 import type { AvatarStore } from '@messenger/kit';
 import type { UserEvents } from '../accounts/user-events.js';
@@ -9,6 +10,7 @@ import type { UserEvents } from '../accounts/user-events.js';
 export class AvatarsService {
   constructor(
     private readonly accounts: AccountsRepository,
+    private readonly users: UserCache,
     private readonly avatars: AvatarStore,
     private readonly nats: NatsConnection,
     private readonly events: UserEvents,
@@ -26,6 +28,7 @@ export class AvatarsService {
     await this.avatars.save(userId, version, webp);
     const updated = await this.accounts.setAvatarVersion(userId, version);
     if (!updated) throw notFound('user');
+    await this.users.put(updated);
     await this.avatars.prune(userId, version);
     const user = mapUser(updated);
     const frame: ServerFrame<'user.updated'> = { type: 'user.updated', data: user };
@@ -36,14 +39,14 @@ export class AvatarsService {
 
   /** The requested version is cacheable for good; any other request gets the current one, revalidated. */
   async get(userId: string, requestedVersion: number | undefined): Promise<BinaryReply> {
-    const account = await this.accounts.findById(userId);
-    if (!account || account.avatarVersion === null) throw notFound('avatar');
-    const avatar = await this.avatars.find(userId, account.avatarVersion);
+    const cached = await this.users.get(userId);
+    if (!cached || cached.avatarVersion === null) throw notFound('avatar');
+    const avatar = await this.avatars.find(userId, cached.avatarVersion);
     if (!avatar) throw notFound('avatar');
     return {
       contentType: 'image/webp',
       dataBase64: avatar.data.toString('base64'),
-      cache: requestedVersion === account.avatarVersion ? 'immutable' : 'revalidate',
+      cache: requestedVersion === cached.avatarVersion ? 'immutable' : 'revalidate',
     };
   }
 }

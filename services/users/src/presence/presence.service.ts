@@ -1,16 +1,13 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { type PresenceStatus, type ServerFrame } from '@messenger/contracts';
-import { publishPush, requestService, type Logger } from '@messenger/kit';
-import type { AccountsRepository } from '../accounts/accounts.repository.js';
+import { SUBJECT, type PresenceStatus, type ServerFrame } from '@messenger/contracts';
+import { askService, publishPush, type Logger } from '@messenger/kit';
+import type { UserCache } from '../accounts/user-cache.js';
 import type { PresenceRepository } from './presence.repository.js';
-
-/** Who shares a chat with a user: answered by the groups service. */
-export const CONTACTS_SUBJECT = 'groups.members.contacts';
 
 export class PresenceService {
   constructor(
     private readonly presence: PresenceRepository,
-    private readonly accounts: AccountsRepository,
+    private readonly users: UserCache,
     private readonly nats: NatsConnection,
     private readonly logger: Logger,
   ) {}
@@ -20,7 +17,8 @@ export class PresenceService {
   }
 
   async socketClosed(userId: string, gatewayId: string): Promise<void> {
-    if (await this.presence.closed(userId, gatewayId)) await this.wentOffline(userId);
+    const at = await this.presence.closed(userId, gatewayId);
+    if (at !== null) await this.wentOffline(userId, at);
   }
 
   heartbeat(gatewayId: string): Promise<void> {
@@ -29,36 +27,35 @@ export class PresenceService {
 
   async sweep(lockMs: number): Promise<void> {
     if (!(await this.presence.takeSweepTurn(lockMs))) return;
-    for (const userId of await this.presence.sweep()) await this.wentOffline(userId);
+    for (const { userId, at } of await this.presence.sweep()) await this.wentOffline(userId, at);
   }
 
   async statuses(userIds: string[]): Promise<PresenceStatus[]> {
     const unique = [...new Set(userIds)];
-    const [states, accounts] = await Promise.all([this.presence.states(unique), this.accounts.findManyByIds(unique)]);
-    const stored = new Map(accounts.map((a) => [a._id.toHexString(), a.lastSeenAt]));
-    return unique
-      .map((id, i) => ({ id, state: states[i]! }))
-      .filter(({ id }) => stored.has(id))
-      .map(({ id, state }) => {
-        const seen = state.lastSeenMs ?? stored.get(id)?.getTime() ?? null;
-        return { userId: id, online: state.online, lastSeenAt: seen === null ? null : new Date(seen).toISOString() };
-      });
+    const [states, known] = await Promise.all([this.presence.states(unique), this.users.getMany(unique)]);
+    return unique.flatMap((id, i) => {
+      const user = known.get(id);
+      if (!user) return [];
+      const state = states[i]!;
+      const seen = state.lastSeenMs === null ? user.lastSeenAt : new Date(state.lastSeenMs).toISOString();
+      return [{ userId: id, online: state.online, lastSeenAt: seen }];
+    });
   }
 
-  private async wentOffline(userId: string): Promise<void> {
-    const at = new Date();
-    await this.accounts.setLastSeen(userId, at);
-    await this.announce({ userId, online: false, lastSeenAt: at.toISOString() });
+  /** The time is already in Redis (and queued for the store by it): nothing else to save here. */
+  private wentOffline(userId: string, at: number): Promise<void> {
+    return this.announce({ userId, online: false, lastSeenAt: new Date(at).toISOString() });
   }
 
   /** Tells everyone who shares a chat with the user; until the groups service answers, nobody does. */
   private async announce(status: PresenceStatus): Promise<void> {
-    const reply = await requestService(this.nats, CONTACTS_SUBJECT, { userId: status.userId }, { timeoutMs: 2_000 });
+    // Who shares a chat with the user: the groups service answers from Redis.
+    const reply = await askService(this.nats, SUBJECT.groups.contacts, { userId: status.userId }, { timeoutMs: 2_000 });
     if (!reply.ok) {
       if (reply.error.code !== 'SERVICE_UNAVAILABLE') this.logger.warn({ code: reply.error.code }, 'presence contacts lookup failed');
       return;
     }
     const frame = JSON.stringify({ type: 'presence', data: status } satisfies ServerFrame<'presence'>);
-    publishPush(this.nats, (reply.response as { userIds?: string[] }).userIds ?? [], frame);
+    publishPush(this.nats, reply.reply.userIds, frame);
   }
 }

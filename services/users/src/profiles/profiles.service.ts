@@ -2,26 +2,29 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { type ServerFrame, type User, type UserSummary } from '@messenger/contracts';
 import { notFound, publishPush } from '@messenger/kit';
 import type { AccountsRepository } from '../accounts/accounts.repository.js';
-import { mapUser, mapUserSummary } from '../accounts/user.mapper.js';
+import type { UserCache } from '../accounts/user-cache.js';
+import { mapUser, summaryOf } from '../accounts/user.mapper.js';
 import type { UserEvents } from '../accounts/user-events.js';
 
 export class ProfilesService {
   constructor(
     private readonly accounts: AccountsRepository,
+    private readonly users: UserCache,
     private readonly nats: NatsConnection,
     private readonly events: UserEvents,
   ) {}
 
   async get(userId: string): Promise<User> {
-    const account = await this.accounts.findById(userId);
-    if (!account) throw notFound('user');
-    return mapUser(account);
+    const cached = await this.users.get(userId);
+    if (!cached) throw notFound('user');
+    return cached.user;
   }
 
   /** Saves the edit and tells every open device of the user, on whichever gateway it is. */
   async update(userId: string, changes: { name?: string; bio?: string }): Promise<User> {
     const account = await this.accounts.update(userId, changes);
     if (!account) throw notFound('user');
+    await this.users.put(account);
     const user = mapUser(account);
     const frame: ServerFrame<'user.updated'> = { type: 'user.updated', data: user };
     publishPush(this.nats, [userId], JSON.stringify(frame));
@@ -29,8 +32,9 @@ export class ProfilesService {
     return user;
   }
 
+  /** Asked by the groups service for every chat list and chat view. */
   async summaries(ids: string[]): Promise<{ items: UserSummary[] }> {
-    const accounts = await this.accounts.findManyByIds([...new Set(ids)]);
-    return { items: accounts.map(mapUserSummary) };
+    const found = await this.users.getMany(ids);
+    return { items: [...found.values()].map((cached) => summaryOf(cached.user)) };
   }
 }

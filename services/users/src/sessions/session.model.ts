@@ -1,9 +1,9 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
 /**
- * One refresh token. Tokens of one sign-in form a family: each refresh marks the presented token
- * used and issues the next one in the family; presenting a used token again means it leaked, and
- * the whole family is revoked.
+ * One refresh token, as the store recorded them before sessions moved to Redis (read, never written,
+ * now). Tokens of one sign-in form a family: each refresh marked the presented token used and issued
+ * the next one in the family; presenting a used token again meant it leaked, and the family was revoked.
  */
 export interface SessionDoc {
   _id: Types.ObjectId;

@@ -1,61 +1,133 @@
-import { Schema, type Connection, type Model } from 'mongoose';
-import { sessionModel, type SessionDoc } from './session.model.js';
+import type { Redis } from 'ioredis';
+import type { PresentedToken, RefreshToken } from './refresh-token.js';
+import type { StoredSessions } from './stored-sessions.js';
 
-const DUPLICATE_KEY = 11000;
+/** One sign-in (a token family): its user, the hash of its one live token, when that expires, and whether it was revoked. */
+const sessionKey = (familyId: string) => `session:${familyId}`;
+/** Which sign-in a token from before this scheme belongs to ('' = none), so the store is asked once per token. */
+const storedTokenKey = (tokenHash: string) => `session:stored-token:${tokenHash}`;
+/** Until when a token from before this scheme can still be alive, so the store need not be asked after that. */
+const STORE_LOOKUPS_UNTIL = 'session:store-lookups-until';
 
+// Only the newest token of a sign-in is alive. Any other token of it presented means one was copied
+// (the thief refreshed first, or the owner did and the thief comes now): the sign-in is revoked,
+// the newest token too. Two presentations of one token racing: the first rotates, the second is a reuse.
+// KEYS: session. ARGV: presented hash, next hash, next expiry (ms), now (ms), how long a revocation is kept (ms).
+const ROTATE = `
+local s = redis.call('HMGET', KEYS[1], 'userId', 'current', 'expiresAt', 'revokedAt')
+if not s[1] or s[4] or tonumber(s[3]) <= tonumber(ARGV[4]) then return {'refused'} end
+if s[2] ~= ARGV[1] then
+  redis.call('HSET', KEYS[1], 'revokedAt', ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+  return {'reused', s[1]}
+end
+redis.call('HSET', KEYS[1], 'current', ARGV[2], 'expiresAt', ARGV[3])
+redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+return {'rotated', s[1]}`;
+
+// KEYS: session. ARGV: now (ms), how long a revocation is kept (ms).
+const REVOKE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'revokedAt', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1`;
+
+// Moves a sign-in recorded by the store into Redis, unless Redis already has it (then Redis is newer).
+// KEYS: session. ARGV: userId, live hash ('' when the presented token was used), expiry (ms), revoked (1/0), now, revocation ms.
+const IMPORT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if ARGV[4] == '1' then
+  redis.call('HSET', KEYS[1], 'userId', ARGV[1], 'revokedAt', ARGV[5])
+  redis.call('PEXPIRE', KEYS[1], ARGV[6])
+  return 1
+end
+redis.call('HSET', KEYS[1], 'userId', ARGV[1], 'current', ARGV[2], 'expiresAt', ARGV[3])
+redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+return 1`;
+
+export type Rotation = { outcome: 'rotated'; userId: string } | { outcome: 'reused'; userId: string } | { outcome: 'refused' };
+
+/**
+ * Sign-ins and their refresh tokens, in Redis: a refresh (every user, every 15 minutes) is one script
+ * on one key, atomic, with no store command. One key per sign-in, living as long as its newest token,
+ * so Redis holds no trail of used tokens. Tokens issued before this lived in the store; those are looked
+ * up there once (a cold path, and only while one of them can still be alive) and moved here.
+ */
 export class SessionsRepository {
-  private readonly sessions: Model<SessionDoc>;
-  private readonly claims: Model<{ _id: string }>;
-  private readonly revoked: Model<{ _id: string }>;
-  constructor(db: Connection) {
-    this.sessions = sessionModel(db);
-    this.revoked = db.model<{ _id: string }>(
-      'RevokedFamily',
-      new Schema<{ _id: string }>({ _id: String }, { collection: 'revoked_families', versionKey: false }),
-    );
-    this.claims = db.model<{ _id: string }>(
-      'UsedRefreshToken',
-      new Schema<{ _id: string }>({ _id: String }, { collection: 'used_refresh_tokens', versionKey: false }),
-    );
-  }
+  private storeLookupsUntil = 0;
 
+  constructor(
+    private readonly redis: Redis,
+    private readonly stored: StoredSessions,
+    private readonly options: { refreshTtlMs: number },
+  ) {}
+
+  /** The first start of this scheme fixes the end of store lookups: no older token outlives it. */
   async init(): Promise<void> {
-    await this.sessions.createIndexes();
+    await this.redis.set(STORE_LOOKUPS_UNTIL, String(Date.now() + this.options.refreshTtlMs), 'NX');
+    this.storeLookupsUntil = Number(await this.redis.get(STORE_LOOKUPS_UNTIL));
   }
 
-  async create(input: { familyId: string; userId: string; tokenHash: string; expiresAt: Date }): Promise<void> {
-    await this.sessions.create(input);
+  async start(familyId: string, userId: string, token: RefreshToken): Promise<void> {
+    const expiresAt = token.expiresAt.getTime();
+    await this.redis
+      .multi()
+      .hset(sessionKey(familyId), 'userId', userId, 'current', token.tokenHash, 'expiresAt', String(expiresAt))
+      .pexpireat(sessionKey(familyId), expiresAt)
+      .exec();
   }
 
-  findByTokenHash(tokenHash: string): Promise<SessionDoc | null> {
-    return this.sessions.findOne({ tokenHash }).lean<SessionDoc>().exec();
+  /** The sign-in a presented token belongs to, if it can be one of ours. */
+  async familyOf(presented: PresentedToken): Promise<string | null> {
+    if (presented.familyId) return presented.familyId;
+    if (Date.now() >= this.storeLookupsUntil) return null;
+    const known = await this.redis.get(storedTokenKey(presented.tokenHash));
+    if (known !== null) return known || null;
+    return this.importStored(presented.tokenHash);
+  }
+
+  /** Replaces the sign-in's live token with `next`, if `presentedHash` is it. */
+  async rotate(familyId: string, presentedHash: string, next: RefreshToken): Promise<Rotation> {
+    const now = Date.now();
+    const [outcome, userId] = (await this.redis.eval(
+      ROTATE,
+      1,
+      sessionKey(familyId),
+      presentedHash,
+      next.tokenHash,
+      String(next.expiresAt.getTime()),
+      String(now),
+      String(this.options.refreshTtlMs),
+    )) as [Rotation['outcome'], string?];
+    return outcome === 'refused' ? { outcome } : { outcome, userId: userId! };
   }
 
   /**
-   * Marks a token used if, and only if, nobody used it first. The claim is a unique insert, which
-   * both MongoDB and FerretDB enforce atomically (FerretDB's filtered updates are not atomic under
-   * concurrency), so two presentations racing cannot both win.
+   * Ends a sign-in. The revocation is kept as long as a token can live, so a token of it that only the
+   * store knows cannot bring it back.
    */
-  async markUsed(id: SessionDoc['_id']): Promise<boolean> {
-    try {
-      await this.claims.create({ _id: id.toHexString() });
-    } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
-      throw error;
+  async revoke(familyId: string): Promise<void> {
+    await this.redis.eval(REVOKE, 1, sessionKey(familyId), String(Date.now()), String(this.options.refreshTtlMs));
+  }
+
+  private async importStored(tokenHash: string): Promise<string | null> {
+    const session = await this.stored.find(tokenHash);
+    const alive = session !== null && session.expiresAt.getTime() > Date.now();
+    if (session && alive) {
+      await this.redis.eval(
+        IMPORT,
+        1,
+        sessionKey(session.familyId),
+        session.userId,
+        session.used ? '' : tokenHash,
+        String(session.expiresAt.getTime()),
+        session.revoked ? '1' : '0',
+        String(Date.now()),
+        String(this.options.refreshTtlMs),
+      );
     }
-    await this.sessions.updateOne({ _id: id }, { $set: { usedAt: new Date() } }).exec();
-    return true;
-  }
-
-  /** Whether any token of this sign-in was reused: then every token of it, even one issued later, is dead. */
-  async isFamilyRevoked(familyId: string): Promise<boolean> {
-    return (await this.revoked.exists({ _id: familyId }).exec()) !== null;
-  }
-
-  async revokeFamily(familyId: string): Promise<void> {
-    await this.revoked.create({ _id: familyId }).catch((error: { code?: number }) => {
-      if (error.code !== DUPLICATE_KEY) throw error;
-    });
-    await this.sessions.updateMany({ familyId, revokedAt: null }, { $set: { revokedAt: new Date() } }).exec();
+    const rememberFor = Math.max(1, (alive ? session.expiresAt.getTime() : this.storeLookupsUntil) - Date.now());
+    await this.redis.set(storedTokenKey(tokenHash), alive ? session.familyId : '', 'PX', rememberFor);
+    return alive ? session.familyId : null;
   }
 }

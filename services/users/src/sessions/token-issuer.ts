@@ -1,12 +1,6 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { importPKCS8, SignJWT, type CryptoKey } from 'jose';
-
-export interface IssuedTokens {
-  accessToken: string;
-  refresh: { token: string; tokenHash: string; expiresAt: Date };
-}
-
-export const hashRefreshToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
+import { newRefreshToken, type RefreshToken } from './refresh-token.js';
 
 /**
  * Signs access tokens (EdDSA, short-lived, `sub` = user id) and makes refresh tokens (random,
@@ -22,8 +16,8 @@ export class TokenIssuer {
     return new TokenIssuer(await importPKCS8(privateKeyPem, 'EdDSA'), options);
   }
 
-  async issue(userId: string): Promise<IssuedTokens> {
-    const accessToken = await new SignJWT({})
+  accessToken(userId: string): Promise<string> {
+    return new SignJWT({})
       .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
       .setSubject(userId)
       .setIssuer(this.options.issuer)
@@ -32,10 +26,10 @@ export class TokenIssuer {
       .setJti(randomUUID())
       .setExpirationTime(`${this.options.accessTtlSeconds}s`)
       .sign(this.key);
-    const token = randomBytes(32).toString('base64url');
-    return {
-      accessToken,
-      refresh: { token, tokenHash: hashRefreshToken(token), expiresAt: new Date(Date.now() + this.options.refreshTtlDays * 86_400_000) },
-    };
+  }
+
+  /** The next refresh token of a sign-in; each one lives REFRESH_TOKEN_TTL_DAYS from its issue. */
+  refreshToken(familyId: string): RefreshToken {
+    return newRefreshToken(familyId, new Date(Date.now() + this.options.refreshTtlDays * 86_400_000));
   }
 }
