@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { ROOT, SMOKE, report } from '../lib/results.mjs';
 import { startLoadStack, tokenMinter } from '../lib/stack.mjs';
+import { groupsState } from '../lib/groups-seed.mjs';
+import { readStoreCommands, storeCommandsBetween } from '@messenger/kit/testing';
 import {
   API_USERS,
   api,
@@ -65,6 +67,7 @@ const seedGroups = async (stack, users, sizes) => {
   });
   const client = new mongoose.mongo.MongoClient(stack.env.MONGO_URL);
   await client.connect();
+  const state = await groupsState(stack);
   const senders = {};
   try {
     const chats = client.db('messenger_groups').collection('chats');
@@ -90,10 +93,6 @@ const seedGroups = async (stack, users, sizes) => {
               : { ...member, user: m.id, joinedAt: new Date(now.getTime() + i), addedBy: members[0].id },
           ),
           memberCount: members.length,
-          lastSeq: 0,
-          lastMessage: null,
-          topReads: [],
-          lastActivityAt: now,
           version: 0,
           createdAt: now,
           updatedAt: now,
@@ -101,6 +100,11 @@ const seedGroups = async (stack, users, sizes) => {
         return _id.toHexString();
       });
       for (let i = 0; i < docs.length; i += 200) await chats.insertMany(docs.slice(i, i + 200), { ordered: false });
+      for (const doc of docs)
+        await state.registerChat(
+          doc._id.toHexString(),
+          doc.participants.map((p) => p.user),
+        );
       groups.forEach((members, g) =>
         members.forEach((m, i) => {
           m[field] = ids[g];
@@ -111,6 +115,7 @@ const seedGroups = async (stack, users, sizes) => {
     }
   } finally {
     await client.close();
+    await state.close();
   }
   return senders;
 };
@@ -169,8 +174,17 @@ const main = async () => {
       const startAt = Date.now() + settleMs;
       const entry = { key, startAt, cpuStart: undefined, cpuEnd: undefined };
       results.set(key, entry);
-      setTimeout(() => (entry.cpuStart = meter.read()), startAt - Date.now());
-      setTimeout(() => (entry.cpuEnd = meter.read()), startAt + STEP_SECONDS * 1000 - Date.now());
+      setTimeout(() => {
+        entry.cpuStart = meter.read();
+        entry.storeStart = readStoreCommands(stack, ['groups', 'users']);
+      }, startAt - Date.now());
+      setTimeout(
+        () => {
+          entry.cpuEnd = meter.read();
+          entry.storeEnd = readStoreCommands(stack, ['groups', 'users']);
+        },
+        startAt + STEP_SECONDS * 1000 - Date.now(),
+      );
       log(`round ${key} starts`);
       return { next: key, startAt };
     };
@@ -287,12 +301,15 @@ const main = async () => {
           'p99 ÷ /healthz p99': round.key === 'healthz' ? 1 : pct(req, 99) / pct(trend(summary, 'req_healthz'), 99),
           errors: entry.errors,
           lost: '',
+          'store cmds/send': '',
           'CPU % of a core': cpuCell(usage),
         });
         continue;
       }
       const lat = trend(summary, `lat_${round.key}`);
       const delivered = lat?.count ?? 0;
+      const store = entry.storeStart && entry.storeEnd ? storeCommandsBetween(await entry.storeStart, await entry.storeEnd) : {};
+      const storeTotal = Object.values(store).reduce((t, n) => t + n, 0);
       rows.push({
         step: `groups of ${round.size}`,
         'target/s': `${round.deliveries} deliveries (${round.rate.toFixed(round.rate < 10 ? 1 : 0)} sends)`,
@@ -306,8 +323,10 @@ const main = async () => {
         'p99 ÷ /healthz p99': pct(lat, 99) / pct(floor.healthz, 99),
         errors: entry.errors,
         lost: Math.max(0, entry.expected - delivered),
+        'store cmds/send': entry.sent ? storeTotal / entry.sent : NaN,
         'CPU % of a core': cpuCell(usage),
       });
+      entry.store = store;
       entry.row = rows.at(-1);
       entry.usage = usage;
       entry.delivered = delivered;
@@ -356,6 +375,14 @@ const main = async () => {
         : `Groups of ${SIZES[group]}: p99 stayed ≤ ${LIMIT_MS} ms up to the last step (${DELIVERY_STEPS.at(-1)} deliveries/s target).`;
     };
 
+    /** What the store was asked during the busiest step that ran, per send: read off the services' own counters. */
+    const storeText = () => {
+      const busiest = sendRounds.map((r) => results.get(r.key)).sort((a, b) => b.sent - a.sent)[0];
+      if (!busiest?.sent) return 'No send step ran: no store commands to report.';
+      const parts = Object.entries(busiest.store ?? {}).map(([command, n]) => `${command} ${(n / busiest.sent).toFixed(3)}`);
+      return `Store commands per send in the busiest step (${busiest.sent} sends), from messenger_store_commands_total of the groups and users services: ${parts.join(', ') || 'none'} (read marks reach the store as coalesced inserts off the request path).`;
+    };
+
     report({
       scenario: 'messaging',
       setup:
@@ -363,14 +390,14 @@ const main = async () => {
         `in ${senders.small / SIZES.small} groups of ${SIZES.small} and ${senders.big / SIZES.big} groups of ${SIZES.big}` +
         `${senders.small < users.length ? ` (${users.length - senders.small} users left over from the groups of ${SIZES.small} only listen)` : ''}. ` +
         `Seeding: ${API_USERS} users through POST /api/auth/register, the other ${users.length - API_USERS} inserted straight into messenger_users.accounts in the users service's document shape (one real scrypt hash, seeded in ${seededUsersIn} s); ` +
-        `access tokens minted with the stack's dev key (load/lib/stack.mjs tokenMinter); the first group of ${SIZES.small} created through POST /api/chats by its first member, every other group inserted straight into messenger_groups.chats as a copy of that document with its own members and an empty history (${seededGroupsIn} s; through the API a group of 100 takes longer than the gateway's 5 s timeout here). ` +
+        `access tokens minted with the stack's dev key (load/lib/stack.mjs tokenMinter); the first group of ${SIZES.small} created through POST /api/chats by its first member, every other group inserted straight into messenger_groups.chats as a copy of that document with its own members and an empty history, and registered in Redis with the groups service's own classes (counters, membership sets; load/lib/groups-seed.mjs) as a creation would (${seededGroupsIn} s). ` +
         `Rounds run back to back, agreed through a barrier in run.mjs: two HTTP baselines at ${BASELINE_RATE} req/s (GET /livez: the gateway alone; GET /healthz: gateway → NATS → the three services → back), ` +
         `then ${STEP_SECONDS} s steps at a rising target of deliveries/s (to members other than the sender; sends/s = target ÷ (size − 1)), spread evenly over the members, ` +
         `each send a POST /api/chats/:id/messages with a clientId, as the web client sends; the text carries the send time and each receiving socket measures send-to-receive on \`message.created\`. ` +
         `A step whose p99 passes ${LIMIT_MS} ms (more than 1 % of its deliveries later than ${LIMIT_MS} ms or missing ${DRAIN_MS / 1000} s after the step) ends that group size. ` +
         `k6 and run.mjs are pinned to core 0, every process of the stack (gateway, users, groups, calls, FerretDB, NATS, Redis) to core 1 (taskset). ` +
         `"CPU % of a core" is each process's CPU time over the step ÷ the step's wall time (the busiest four; k6 included). k6 RSS with all sockets open: ${results.get('ready')?.rss?.toFixed(0)} MiB. ` +
-        `After the sockets opened, the stack's core stayed busy for ${results.get('ready')?.quietAfter?.toFixed(0)} s (presence: each socket open makes the users service ask the groups service for the user's contacts and push them a presence frame) before the first round started.`,
+        `After the sockets opened, the stack's core stayed busy for ${results.get('ready')?.quietAfter?.toFixed(0)} s (presence: each socket open makes the users service ask the groups service for the user's contacts, from Redis, and push them a presence frame) before the first round started.`,
       rows,
       goals: [
         {
@@ -382,6 +409,7 @@ const main = async () => {
       notes: [
         kneeText('small'),
         kneeText('big'),
+        storeText(),
         'lost = deliveries expected (accepted sends × (size − 1)) that no member socket saw by the end of the run.',
       ],
     });

@@ -1,6 +1,21 @@
 import { z } from 'zod';
-import { CallSettings, ChatType, Permissions, Role } from './schemas/chats.js';
+import { CallSettings, ChatType, Membership, MembershipRequest, Permissions, Role } from './schemas/chats.js';
 import { Id, IsoDate } from './schemas/common.js';
+import { UserSummariesReply, UserSummariesRequest } from './schemas/users.js';
+import { SUBJECT } from './subjects.js';
+
+/**
+ * What one service asks another over NATS (never routed from the edge): the request each subject takes and the
+ * answer it gives. kit's `askService` sends the one and checks the other, so no caller casts a reply.
+ */
+export const SERVICE_QUESTIONS = {
+  [SUBJECT.groups.membership]: { request: MembershipRequest, reply: Membership },
+  [SUBJECT.groups.contacts]: { request: z.strictObject({ userId: Id }), reply: z.object({ userIds: z.array(z.string()) }) },
+  [SUBJECT.users.summaries]: { request: UserSummariesRequest, reply: UserSummariesReply },
+} as const;
+export type ServiceQuestion = keyof typeof SERVICE_QUESTIONS;
+export type QuestionRequest<S extends ServiceQuestion> = z.infer<(typeof SERVICE_QUESTIONS)[S]['request']>;
+export type QuestionReply<S extends ServiceQuestion> = z.infer<(typeof SERVICE_QUESTIONS)[S]['reply']>;
 
 /**
  * Subjects that stay inside one service, between its replicas (core NATS, best-effort: a replica that

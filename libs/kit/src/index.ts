@@ -7,6 +7,7 @@ export * from './request-context.js';
 export * from './nats/connect.js';
 export * from './nats/wire.js';
 export * from './nats/requester.js';
+export * from './nats/ask-service.js';
 export * from './nats/push.js';
 export * from './service/bootstrap.js';
 export * from './service/runtime.js';

@@ -66,6 +66,7 @@ export class GroupsModule {
     runtime.onShutdown(index.keepBuilt());
     const state = new ChatState(chats, redis, nats, new ChatLocks(redis), index, logger, config.CHAT_CACHE_SIZE);
     state.listen();
+    await state.warm();
     runtime.onShutdown(() => state.stop());
     const counters = new ChatCounters(redis, config.RECENT_WINDOW);
     const marks = new ReadMarkWriter(messages, logger);

@@ -1,6 +1,6 @@
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { EventPayload, EventSubject } from '@messenger/contracts';
+import { EVENT_SCHEMAS, type EventPayload, type EventSubject } from '@messenger/contracts';
 import type { Logger } from 'pino';
 import { context, trace } from '@opentelemetry/api';
 import { extractTraceContext, type HeaderCarrier } from '../telemetry.js';
@@ -14,8 +14,9 @@ export interface EventConsumerOptions<S extends EventSubject> {
 }
 
 /**
- * Reads durable facts from JetStream: explicit ack after the handler succeeds, nak (redelivery with
- * a delay) when it throws, and a consume loop that restarts by itself (after a NATS restart, too).
+ * Reads durable facts from JetStream: each is checked against its schema in libs/contracts first, then explicit
+ * ack after the handler succeeds, nak (redelivery with a delay) when it throws, and a consume loop that restarts
+ * by itself (after a NATS restart, too).
  */
 export const consumeEvents = async <S extends EventSubject>(
   nc: NatsConnection,
@@ -51,7 +52,14 @@ export const consumeEvents = async <S extends EventSubject>(
           await context.with(parent, () =>
             tracer.startActiveSpan(`consume ${msg.subject}`, async (span) => {
               try {
-                await options.handle(msg.subject as S, msg.json<EventPayload<S>>());
+                const parsed = EVENT_SCHEMAS[msg.subject as S].safeParse(msg.json());
+                if (!parsed.success) {
+                  // Redelivering a malformed fact cannot make it well-formed: it is refused for good, and said so.
+                  logger.error({ subject: msg.subject, issues: parsed.error.issues.slice(0, 3) }, 'malformed event refused');
+                  msg.term();
+                  return;
+                }
+                await options.handle(msg.subject as S, parsed.data as EventPayload<S>);
                 msg.ack();
               } catch (error) {
                 logger.warn({ err: error, subject: msg.subject, deliveries: msg.info.deliveryCount }, 'event handling failed; will retry');

@@ -71,8 +71,9 @@ export class ChatState {
           return;
         }
         const { chatId, gen, chat } = parsed.data;
-        if (chat) this.remember(chatId, { chat: fromRecord(chat), gen });
-        else this.cache.delete(chatId);
+        if (!chat) this.cache.delete(chatId);
+        // Announcements from different replicas can cross: an older version never replaces a newer one.
+        else if ((this.cache.get(chatId)?.chat.version ?? -1) <= chat.version) this.remember(chatId, { chat: fromRecord(chat), gen });
       },
     });
   }
@@ -121,6 +122,25 @@ export class ChatState {
       }
     }
     return found;
+  }
+
+  /**
+   * Fills the cache before the replica says it is ready: the most recently changed chats, up to the cache's size,
+   * in one store query and one MGET of their generations. Returns how many.
+   */
+  async warm(): Promise<number> {
+    const started = performance.now();
+    const chats = await this.chats.recentlyChanged(this.maxEntries);
+    const gens = chats.length ? await this.redis.mget(chats.map((c) => chatKey.gen(c._id.toHexString()))) : [];
+    // Oldest first, so the most recent end up as the most recently used. A chat already cached came from an
+    // announcement or a load made meanwhile, which is newer: a change landing between the find and the MGET is
+    // announced (this replica listens already), and its announcement replaces what is put here.
+    chats.forEach((chat, i) => {
+      const chatId = chat._id.toHexString();
+      if (!this.cache.has(chatId)) this.remember(chatId, { chat, gen: gens[i] ?? NO_GEN });
+    });
+    this.logger.info({ chats: chats.length, ms: Math.round(performance.now() - started) }, 'chat cache warmed from the store');
+    return chats.length;
   }
 
   /** Reads the chat from the store (a cold path: a miss, a stale copy). Concurrent callers share one read. */

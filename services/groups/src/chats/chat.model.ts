@@ -73,5 +73,6 @@ const schema = new Schema<ChatDoc>(
   { timestamps: true, collection: 'chats' },
 );
 schema.index({ 'participants.user': 1 });
+schema.index({ updatedAt: -1 });
 
 export const chatModel = (db: Connection): Model<ChatDoc> => db.model<ChatDoc>('Chat', schema);

@@ -49,6 +49,12 @@ export class ChatsRepository {
       .exec();
   }
 
+  /** The `limit` most recently changed chats, oldest of them first (warming a replica's cache). */
+  async recentlyChanged(limit: number): Promise<ChatDoc[]> {
+    const newestFirst = await this.chats.find().sort({ updatedAt: -1 }).limit(limit).lean<ChatDoc[]>().exec();
+    return newestFirst.reverse();
+  }
+
   /** Every chat's members, streamed: building the membership index (a cold path). */
   everyMembership(): AsyncIterable<Pick<ChatDoc, '_id' | 'participants'>> {
     return this.chats.find({}, { participants: 1 }).lean<Pick<ChatDoc, '_id' | 'participants'>[]>().cursor();

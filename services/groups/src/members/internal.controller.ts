@@ -1,13 +1,13 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
-import { Id, MembershipRequest, SUBJECT, type Membership } from '@messenger/contracts';
+import { Id, MembershipRequest, SERVICE_QUESTIONS, SUBJECT, type Membership } from '@messenger/contracts';
 import { AuthCaller, ZodPipe, type Caller } from '@messenger/kit';
 import { ChatState } from '../chats/chat-state.js';
 import { MembershipIndex } from '../chats/membership-index.js';
 import { Pushes } from '../realtime/pushes.js';
 
-const ContactsRequest = z.strictObject({ userId: Id });
+const ContactsRequest = SERVICE_QUESTIONS[SUBJECT.groups.contacts].request;
 const Typing = z.strictObject({ chatId: Id });
 
 /** Questions other services ask over NATS (answered from the cache and Redis); none is routed from the edge. */
