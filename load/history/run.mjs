@@ -16,6 +16,8 @@ const LONG_MESSAGES = env('LOAD_LONG_MESSAGES', SMOKE ? 400 : 1_000);
 const RATE = env('LOAD_RATE', SMOKE ? 20 : 200);
 const SECONDS = env('LOAD_SECONDS', SMOKE ? 2 : 20);
 const OLD_PAGES = env('LOAD_OLD_PAGES', SMOKE ? 2 : 5);
+/** Seconds between old pages: each is a scan of every message on the local store, so they go one at a time. */
+const OLD_EVERY = env('LOAD_OLD_EVERY_SECONDS', SMOKE ? 1 : 30);
 const WINDOW = 200;
 const PAGE = 50;
 const GOAL_P99_MS = 50;
@@ -25,11 +27,17 @@ const seconds = (since) => (performance.now() - since) / 1000;
 
 const main = async () => {
   let started = performance.now();
+  /** The groups replica's own account of its last start (phases in ms), from its log. */
+  let groupsReady;
   const stack = await startLoadStack('history', {
+    log: (source, line) => {
+      if (source.startsWith('groups') && line.includes('groups ready to serve')) groupsReady = JSON.parse(line);
+      else if (/"level":"(error|fatal)"|\b(ERROR|FATAL|panic)\b/.test(line)) process.stderr.write(`[${source}] ${line}\n`);
+    },
     withLiveKit: false,
-    replicas: { calls: 0 },
+    serviceReadyTimeoutMs: 600_000,
     // An old page on the local store is a scan of every message; it is measured, so it may take longer than 5 s.
-    env: { RECENT_WINDOW: String(WINDOW), NATS_REQUEST_TIMEOUT_MS: '120000' },
+    env: { RECENT_WINDOW: String(WINDOW), NATS_REQUEST_TIMEOUT_MS: '60000', LOG_LEVEL: 'info' },
   });
   try {
     const processes = stackProcesses(stack);
@@ -102,8 +110,8 @@ const main = async () => {
     // One at a time: each is a scan of the whole messages collection on the local store.
     const old = await measured('old page', () =>
       openLoop({
-        rate: 1 / 30,
-        seconds: OLD_PAGES * 30,
+        rate: 1 / OLD_EVERY,
+        seconds: OLD_PAGES * OLD_EVERY,
         request: (i) => {
           const chat = pick(long, i);
           const before = 2 + ((i * 104_729) % (chat.count - WINDOW - PAGE));
@@ -144,10 +152,10 @@ const main = async () => {
       setup:
         `${stored.toLocaleString('en-US')} messages in ${seeded.chats.length.toLocaleString('en-US')} group chats of 4 (${long.length} long chats of ${LONG_MESSAGES} messages, the rest sharing what is left), ` +
         `seeded by load/history/seed.mjs straight into messenger_groups (${seeded.seconds.store.toFixed(0)} s) and given the live state a real history leaves in Redis with the groups service's own classes: counter, preview, the newest ${WINDOW} messages (${seeded.seconds.redis.toFixed(0)} s). ` +
-        `Then the groups replica was restarted (ready again in ${restartSeconds.toFixed(1)} s, its chat cache warmed from the store before it said so). ` +
+        `Then the groups replica was restarted: ready again in ${restartSeconds.toFixed(1)} s, by its own log ${groupsReady ? `stores and indexes ${groupsReady.storesMs} ms, membership index ${groupsReady.indexMs} ms, chat cache warmed ${groupsReady.cacheMs} ms` : '(no log line)'} (cumulative from its start), its cache filled before it said it was ready. ` +
         `Requests from one Node process (open loop: each starts on schedule whatever the earlier ones do), pinned apart from the stack (taskset): ` +
         `GET /livez and /healthz as baselines, then pages of ${PAGE} of the newest messages of a chat spread over all ${seeded.chats.length} chats, each by one of its members (access tokens minted with the stack's dev key), ${RATE}/s for ${SECONDS} s; ` +
-        `then ${OLD_PAGES} pages older than the window, one every 30 s (the gateway's timeout raised to 120 s for this run so the local store's scan is measured, not cut). ` +
+        `then ${OLD_PAGES} pages older than the window, one every ${OLD_EVERY} s (the gateway's timeout raised to 60 s for this run so the local store's scan is measured, not cut). ` +
         `"store commands" are the groups service's own count (messenger_store_commands_total) during each row.`,
       rows: [
         row('GET /livez', livez),

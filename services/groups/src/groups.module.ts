@@ -52,6 +52,9 @@ export type GroupsConfig = z.infer<typeof GroupsConfig>;
 export class GroupsModule {
   static async create(runtime: ServiceRuntime<GroupsConfig & BaseConfig>): Promise<DynamicModule> {
     const { config, logger, nats } = runtime;
+    const started = performance.now();
+    const phases: Record<string, number> = {};
+    const phase = (name: string) => (phases[name] = Math.round(performance.now() - started));
     const [db, redis] = await Promise.all([
       connectMongo(runtime, config.MONGO_URL, config.MONGO_DB),
       connectRedis(runtime, config.REDIS_URL),
@@ -60,13 +63,16 @@ export class GroupsModule {
     const messages = new MessagesRepository(db);
     const avatarStore = new AvatarStore(db, 'chat_avatars');
     await Promise.all([chats.init(), messages.init(), avatarStore.init(), ensureStream(nats, STREAMS.groups, config.STREAM_REPLICAS)]);
+    phase('storesMs');
     const index = new MembershipIndex(redis, chats, logger);
     // Ready only once the chat lists and contacts can be answered: the index is built before this returns.
     await index.ensureBuilt();
+    phase('indexMs');
     runtime.onShutdown(index.keepBuilt());
     const state = new ChatState(chats, redis, nats, new ChatLocks(redis), index, logger, config.CHAT_CACHE_SIZE);
     state.listen();
     await state.warm();
+    phase('cacheMs');
     runtime.onShutdown(() => state.stop());
     const counters = new ChatCounters(redis, config.RECENT_WINDOW);
     const marks = new ReadMarkWriter(messages, logger);
@@ -91,6 +97,8 @@ export class GroupsModule {
       handle: (subject, payload) => facts.handle(subject, payload),
     });
     runtime.onShutdown(() => consumer.stop());
+    // A cold start's cost, by phase (ms since start, cumulative): what a restart makes an operator wait for.
+    logger.info({ ...phases, totalMs: Math.round(performance.now() - started) }, 'groups ready to serve');
     return {
       module: GroupsModule,
       controllers: [ChatsController, ChatAvatarsController, MembersController, MessagesController, InternalController],

@@ -1,5 +1,11 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { SERVICE_QUESTIONS, type QuestionReply, type QuestionRequest, type ServiceErrorPayload, type ServiceQuestion } from '@messenger/contracts';
+import {
+  SERVICE_QUESTIONS,
+  type QuestionReply,
+  type QuestionRequest,
+  type ServiceErrorPayload,
+  type ServiceQuestion,
+} from '@messenger/contracts';
 import { requestService, type RequestOptions } from './requester.js';
 
 export type Answer<S extends ServiceQuestion> = { ok: true; reply: QuestionReply<S> } | { ok: false; error: ServiceErrorPayload };

@@ -36,6 +36,8 @@ export interface StackOptions {
   turn?: NodeJS.ProcessEnv;
   webDist?: string;
   log?: (source: string, line: string) => void;
+  /** How long a service replica may take to be ready (a start that warms caches from a large store). */
+  serviceReadyTimeoutMs?: number;
 }
 
 export interface Stack {
@@ -127,6 +129,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
             portVariable: 'HEALTH_PORT',
             readyUrl: (port) => `http://127.0.0.1:${port}/readyz`,
             log: log(`${name}-${i + 1}`),
+            ...(options.serviceReadyTimeoutMs ? { readyTimeoutMs: options.serviceReadyTimeoutMs } : {}),
           }),
         ),
       );

@@ -188,7 +188,15 @@ export class ChatState {
         await this.retire(chatId);
         const before = await this.chats.findById(chatId);
         const planned = plan(before);
-        if ('nothing' in planned) return before;
+        if ('nothing' in planned) {
+          // Every copy was retired above; what was read under the lock is current: hand it out again.
+          if (before) {
+            const gen = await this.retire(chatId);
+            this.remember(chatId, { chat: before, gen });
+            this.announce(chatId, gen, before);
+          }
+          return before;
+        }
         if (!before) throw chatNotFound();
         if ('remove' in planned) {
           await this.chats.delete(before._id);

@@ -2,6 +2,7 @@ import { Types, type Connection, type Model } from 'mongoose';
 import { messageModel, readMarkModel, type MessageDoc, type ReadMarkDoc } from './message.model.js';
 
 const DUPLICATE_KEY = 11000;
+const MAX_BATCH = 256;
 
 /**
  * Messages and read marks in the store. On the request path it is asked for one thing only, the insert of a
@@ -21,16 +22,46 @@ export class MessagesRepository {
 
   /**
    * Inserts with the id chosen by the caller; `false` when that id or the (chat, clientId) key is already stored
-   * (a retried send whose first try got in), which is not an error.
+   * (a retried send whose first try got in), which is not an error. Inserts are group-committed: one goes out at
+   * once, and those that arrive while it is in flight go together in the next insertMany, so a busy replica sends
+   * the store fewer, larger commands without ever waiting on a timer.
    */
-  async insert(doc: Omit<MessageDoc, 'createdAt'> & { createdAt: Date }): Promise<boolean> {
-    try {
-      await this.messages.collection.insertOne({ ...doc });
-      return true;
-    } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
-      throw error;
+  insert(doc: MessageDoc): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ doc, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private readonly queue: { doc: MessageDoc; resolve: (stored: boolean) => void; reject: (error: unknown) => void }[] = [];
+  private draining = false;
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      try {
+        await this.messages.collection.insertMany(
+          batch.map((b) => ({ ...b.doc })),
+          { ordered: false },
+        );
+        for (const item of batch) item.resolve(true);
+      } catch (error) {
+        // Per document: a duplicate is "already stored"; anything else fails that send alone.
+        const failed = new Map<number, { code?: number }>();
+        for (const writeError of (error as { writeErrors?: { index: number; code?: number }[] }).writeErrors ?? [])
+          failed.set(writeError.index, writeError);
+        if (!failed.size) for (const item of batch) item.reject(error);
+        else
+          batch.forEach((item, i) => {
+            const problem = failed.get(i);
+            if (!problem) item.resolve(true);
+            else if (problem.code === DUPLICATE_KEY) item.resolve(false);
+            else item.reject(error);
+          });
+      }
     }
+    this.draining = false;
   }
 
   findByDedupeKey(chatId: Types.ObjectId, dedupeKey: string): Promise<MessageDoc | null> {

@@ -163,9 +163,7 @@ export class MessagesService {
     return this.inLane(chatId, async () => {
       for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
         // The reserve script checks this copy's generation; a stale one comes back as 'stale' and is reloaded.
-        const entry = this.state.peek(chatId) ?? (await this.state.load(chatId));
-        if (!entry) throw new ServiceError('NOT_FOUND', 'chat not found');
-        draft.allowed(entry.chat);
+        const entry = await this.allowedEntry(chatId, draft);
         const id = new Types.ObjectId();
         const createdAt = new Date();
         const dedupe = draft.clientId ? { userId: draft.senderId ?? 'system', clientId: draft.clientId } : null;
@@ -221,6 +219,26 @@ export class MessagesService {
       }
       throw new ServiceError('CONFLICT', 'the chat is changing too fast; try again');
     });
+  }
+
+  /**
+   * The cached chat if it allows the post. A refusal by an unchecked copy is checked again against a current one:
+   * a member added a moment ago on another replica must not be refused by this replica's old copy.
+   */
+  private async allowedEntry(chatId: string, draft: Draft) {
+    const cached = this.state.peek(chatId);
+    if (cached) {
+      try {
+        draft.allowed(cached.chat);
+        return cached;
+      } catch {
+        // checked again below, against a current copy
+      }
+    }
+    const current = await this.state.get(chatId);
+    if (!current) throw new ServiceError('NOT_FOUND', 'chat not found');
+    draft.allowed(current.chat);
+    return current;
   }
 
   private doc(
