@@ -192,7 +192,7 @@ export class MessagesService {
               }
             : { ...this.doc(entry.chat, draft, reserved.seq, dedupe), _id: id, createdAt };
         const message = mapMessage(doc);
-        // A retry whose first try was stored already answers with it, and pushes nothing again.
+        // A retry whose first try went all the way answers with it, and pushes nothing again.
         if (reserved.outcome === 'dup' && reserved.stored) return message;
         // A burned number (the insert failed, the process died) is a gap clients skip (docs/websocket.md).
         const inserted = await this.messages.insert(doc);
@@ -207,14 +207,15 @@ export class MessagesService {
           await this.warm(entry.chat);
           continue;
         }
+        // Pushed before the retried-send answer is marked complete: a process that dies in between makes the retry
+        // push again (clients merge by seq), where the other order would leave the message never pushed.
+        this.pushes.send(
+          entry.chat.participants.map((p) => p.user),
+          'message.created',
+          message,
+        );
         await this.counters.commit(message, previewOf(message), dedupe);
         if (draft.readerId) this.marks.record(chatId, draft.readerId, reserved.seq);
-        if (inserted)
-          this.pushes.send(
-            entry.chat.participants.map((p) => p.user),
-            'message.created',
-            message,
-          );
         return message;
       }
       throw new ServiceError('CONFLICT', 'the chat is changing too fast; try again');
