@@ -19,6 +19,7 @@ const OLD_PAGES = env('LOAD_OLD_PAGES', SMOKE ? 2 : 5);
 /** Seconds between old pages: each is a scan of every message on the local store, so they go one at a time. */
 const OLD_EVERY = env('LOAD_OLD_EVERY_SECONDS', SMOKE ? 1 : 30);
 const WINDOW = 200;
+const WARMUP_SECONDS = SMOKE ? 1 : 5;
 const PAGE = 50;
 const GOAL_P99_MS = 50;
 
@@ -96,16 +97,13 @@ const main = async () => {
     const tokens = new Map();
     const tokenOf = (userId) => tokens.get(userId) ?? tokens.set(userId, mint(userId)).get(userId);
     const pick = (list, i) => list[(i * 7919) % list.length];
-    const recent = await measured('recent page', () =>
-      openLoop({
-        rate: RATE,
-        seconds: SECONDS,
-        request: (i) => {
-          const chat = pick(seeded.chats, i);
-          return get(`/api/chats/${chat.id}/messages?limit=${PAGE}`, tokenOf(chat.members[i % chat.members.length]));
-        },
-      }),
-    );
+    const recentPage = (i) => {
+      const chat = pick(seeded.chats, i);
+      return get(`/api/chats/${chat.id}/messages?limit=${PAGE}`, tokenOf(chat.members[i % chat.members.length]));
+    };
+    // The first seconds after a restart (JIT, connection pools) are not the steady state the goal is about.
+    await openLoop({ rate: RATE, seconds: WARMUP_SECONDS, request: (i) => recentPage(i + 1_000_003) });
+    const recent = await measured('recent page', () => openLoop({ rate: RATE, seconds: SECONDS, request: recentPage }));
     const long = seeded.chats.filter((c) => c.count > WINDOW + PAGE);
     // One at a time: each is a scan of the whole messages collection on the local store.
     const old = await measured('old page', () =>
@@ -154,7 +152,7 @@ const main = async () => {
         `seeded by load/history/seed.mjs straight into messenger_groups (${seeded.seconds.store.toFixed(0)} s) and given the live state a real history leaves in Redis with the groups service's own classes: counter, preview, the newest ${WINDOW} messages (${seeded.seconds.redis.toFixed(0)} s). ` +
         `Then the groups replica was restarted: ready again in ${restartSeconds.toFixed(1)} s, by its own log ${groupsReady ? `stores and indexes ${groupsReady.storesMs} ms, membership index ${groupsReady.indexMs} ms, chat cache warmed ${groupsReady.cacheMs} ms` : '(no log line)'} (cumulative from its start), its cache filled before it said it was ready. ` +
         `Requests from one Node process (open loop: each starts on schedule whatever the earlier ones do), pinned apart from the stack (taskset): ` +
-        `GET /livez and /healthz as baselines, then pages of ${PAGE} of the newest messages of a chat spread over all ${seeded.chats.length} chats, each by one of its members (access tokens minted with the stack's dev key), ${RATE}/s for ${SECONDS} s; ` +
+        `GET /livez and /healthz as baselines, then pages of ${PAGE} of the newest messages of a chat spread over all ${seeded.chats.length} chats, each by one of its members (access tokens minted with the stack's dev key), ${RATE}/s for ${SECONDS} s after ${WARMUP_SECONDS} s of the same not counted; ` +
         `then ${OLD_PAGES} pages older than the window, one every ${OLD_EVERY} s (the gateway's timeout raised to 60 s for this run so the local store's scan is measured, not cut). ` +
         `"store commands" are the groups service's own count (messenger_store_commands_total) during each row.`,
       rows: [
@@ -171,7 +169,11 @@ const main = async () => {
         },
       ],
       notes: [
-        `An old page costs one store query: on MongoDB the {chatId, seq} index serves it; on the local store it scans all ${stored.toLocaleString('en-US')} messages, which is what its ${Number.isFinite(old.p50) ? `${(old.p50 / 1000).toFixed(1)} s median` : 'failure'} measures (FACTS.md).`,
+        `An old page costs one store query: on MongoDB the {chatId, seq} index serves it; on the local store it scans all ${stored.toLocaleString('en-US')} messages (FACTS.md): ${
+          old.ok
+            ? `${(old.p50 / 1000).toFixed(1)} s median, ${old.errors} of ${old.sent} not answered within 60 s`
+            : `none of the ${old.sent} answered within 60 s (the gateway's timeout for this run), with FerretDB at ${Number(old.usage.ferretdb ?? NaN).toFixed(0)} % of a core`
+        }.`,
       ],
     });
   } finally {

@@ -1,6 +1,20 @@
 import { Types } from 'mongoose';
-import type { ChatStateRecord } from '@messenger/contracts';
+import type { CallSettings, ChatStateRecord, Permissions } from '@messenger/contracts';
 import type { ChatDoc } from './chat.model.js';
+
+/** The permission flags alone: a stored participant may carry more fields than the contract allows out. */
+export const plainPermissions = (p: Permissions): Permissions => ({
+  canAddMembers: p.canAddMembers,
+  canRemoveMembers: p.canRemoveMembers,
+  canEditInfo: p.canEditInfo,
+  canStartCall: p.canStartCall,
+});
+
+export const plainCallSettings = (c: CallSettings): CallSettings => ({
+  muteAll: c.muteAll,
+  onlyAdminsCanSpeak: c.onlyAdminsCanSpeak,
+  ring: c.ring,
+});
 
 /** A cached chat as it travels between replicas (ids and dates as strings). */
 export const toRecord = (chat: ChatDoc): ChatStateRecord => ({
@@ -14,22 +28,13 @@ export const toRecord = (chat: ChatDoc): ChatStateRecord => ({
     role: p.role,
     joinedAt: new Date(p.joinedAt).toISOString(),
     addedBy: p.addedBy,
-    permissions: {
-      canAddMembers: p.permissions.canAddMembers,
-      canRemoveMembers: p.permissions.canRemoveMembers,
-      canEditInfo: p.permissions.canEditInfo,
-      canStartCall: p.permissions.canStartCall,
-    },
+    permissions: plainPermissions(p.permissions),
     ringMuted: p.ringMuted ?? false,
   })),
   memberCount: chat.memberCount,
   createdBy: chat.createdBy,
   maxMembers: chat.maxMembers,
-  callSettings: {
-    muteAll: chat.callSettings.muteAll,
-    onlyAdminsCanSpeak: chat.callSettings.onlyAdminsCanSpeak,
-    ring: chat.callSettings.ring,
-  },
+  callSettings: plainCallSettings(chat.callSettings),
   pairKey: chat.pairKey,
   liveCallId: chat.liveCallId ?? null,
   version: chat.version,

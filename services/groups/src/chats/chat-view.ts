@@ -1,6 +1,7 @@
 import type { Chat, UserSummary } from '@messenger/contracts';
 import type { ChatDoc } from './chat.model.js';
 import type { ChatCounts } from '../messages/chat-counters.js';
+import { plainCallSettings, plainPermissions } from './chat-record.js';
 
 const unknownUser = (id: string): UserSummary => ({ id, username: 'deleted', name: 'Deleted account', avatarUrl: null });
 
@@ -28,22 +29,13 @@ export const mapChat = (
       role: p.role,
       joinedAt: p.joinedAt.toISOString(),
       addedBy: p.addedBy,
-      permissions: {
-        canAddMembers: p.permissions.canAddMembers,
-        canRemoveMembers: p.permissions.canRemoveMembers,
-        canEditInfo: p.permissions.canEditInfo,
-        canStartCall: p.permissions.canStartCall,
-      },
+      permissions: plainPermissions(p.permissions),
       ringMuted: p.ringMuted ?? false,
     })),
     memberCount: chat.memberCount,
     createdBy: chat.createdBy,
     maxMembers: chat.maxMembers,
-    callSettings: {
-      muteAll: chat.callSettings.muteAll,
-      onlyAdminsCanSpeak: chat.callSettings.onlyAdminsCanSpeak,
-      ring: chat.callSettings.ring,
-    },
+    callSettings: plainCallSettings(chat.callSettings),
     lastMessage: counts?.last
       ? {
           id: counts.last.id,

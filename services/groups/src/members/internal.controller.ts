@@ -3,6 +3,7 @@ import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
 import { Id, MembershipRequest, SERVICE_QUESTIONS, SUBJECT, type Membership } from '@messenger/contracts';
 import { AuthCaller, ZodPipe, type Caller } from '@messenger/kit';
+import { plainCallSettings, plainPermissions } from '../chats/chat-record.js';
 import { ChatState } from '../chats/chat-state.js';
 import { MembershipIndex } from '../chats/membership-index.js';
 import { Pushes } from '../realtime/pushes.js';
@@ -27,12 +28,8 @@ export class InternalController {
       chatType: chat.type,
       chatName: chat.name,
       role: me.role,
-      permissions: me.permissions,
-      callSettings: {
-        muteAll: chat.callSettings.muteAll,
-        onlyAdminsCanSpeak: chat.callSettings.onlyAdminsCanSpeak,
-        ring: chat.callSettings.ring,
-      },
+      permissions: plainPermissions(me.permissions),
+      callSettings: plainCallSettings(chat.callSettings),
       memberIds: chat.participants.map((p) => p.user),
       adminIds: chat.participants.filter((p) => p.role !== 'member').map((p) => p.user),
       ringMutedIds: chat.participants.filter((p) => p.ringMuted).map((p) => p.user),

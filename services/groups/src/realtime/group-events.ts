@@ -1,6 +1,7 @@
-import { EVENT, type CallSettings } from '@messenger/contracts';
+import { EVENT } from '@messenger/contracts';
 import type { EventPublisher, Logger } from '@messenger/kit';
 import type { ChatDoc } from '../chats/chat.model.js';
+import { plainCallSettings } from '../chats/chat-record.js';
 
 /** Durable facts for the calls service: who must be dropped from a live call, and new call rules. */
 export class GroupEvents {
@@ -25,11 +26,7 @@ export class GroupEvents {
 
   callSettingsChanged(chat: ChatDoc): Promise<void> {
     const chatId = chat._id.toHexString();
-    const callSettings: CallSettings = {
-      muteAll: chat.callSettings.muteAll,
-      onlyAdminsCanSpeak: chat.callSettings.onlyAdminsCanSpeak,
-      ring: chat.callSettings.ring,
-    };
+    const callSettings = plainCallSettings(chat.callSettings);
     return this.send(() =>
       this.publisher.publish(EVENT.callSettingsChanged, { chatId, callSettings }, `call-settings:${chatId}:${chat.version}`),
     );

@@ -1,19 +1,19 @@
 import { Types, type Connection, type Model } from 'mongoose';
 import { accountModel, nameWords, type AccountDoc } from './account.model.js';
+import { lastSeenModel, type LastSeenDoc } from './last-seen.model.js';
 
 const DUPLICATE_KEY = 11000;
-// On FerretDB an update costs one scan of the collection whatever its id list (an $in of 50 ids and an _id
-// range cost the same), so many ids go in one; the cap keeps a command's size modest.
-const LAST_SEEN_IDS_PER_UPDATE = 500;
 
 export class AccountsRepository {
   private readonly accounts: Model<AccountDoc>;
+  private readonly lastSeen: Model<LastSeenDoc>;
   constructor(db: Connection) {
     this.accounts = accountModel(db);
+    this.lastSeen = lastSeenModel(db);
   }
 
   async init(): Promise<void> {
-    await this.accounts.createIndexes();
+    await Promise.all([this.accounts.createIndexes(), this.lastSeen.createIndexes()]);
   }
 
   /** Returns undefined when the username is taken (the unique index decides, also under races). */
@@ -36,33 +36,10 @@ export class AccountsRepository {
     return this.accounts.findById(id).lean<AccountDoc>().exec();
   }
 
-  /**
-   * Saves last-seen times off the request path, many users per command: on FerretDB every update scans
-   * the collection. Times are grouped by the second (this copy only backs Redis's, which keeps the
-   * milliseconds) and ids by the hundreds. An older time never replaces a newer one, whichever replica
-   * saves first; and a last-seen time is no profile edit, so `updatedAt` stays.
-   */
+  /** Saves last-seen times off the request path: one insert of them all, never an update. */
   async saveLastSeen(times: { userId: string; at: number }[]): Promise<void> {
-    const bySecond = new Map<number, Types.ObjectId[]>();
-    for (const { userId, at } of times) {
-      if (!Types.ObjectId.isValid(userId)) continue;
-      const second = Math.floor(at / 1000) * 1000;
-      const ids = bySecond.get(second) ?? [];
-      ids.push(new Types.ObjectId(userId));
-      bySecond.set(second, ids);
-    }
-    for (const [second, ids] of bySecond) {
-      const at = new Date(second);
-      for (let i = 0; i < ids.length; i += LAST_SEEN_IDS_PER_UPDATE) {
-        await this.accounts
-          .updateMany(
-            { _id: { $in: ids.slice(i, i + LAST_SEEN_IDS_PER_UPDATE) }, $or: [{ lastSeenAt: null }, { lastSeenAt: { $lt: at } }] },
-            { $set: { lastSeenAt: at } },
-            { timestamps: false },
-          )
-          .exec();
-      }
-    }
+    const docs = times.filter((t) => Types.ObjectId.isValid(t.userId)).map((t) => ({ userId: t.userId, at: new Date(t.at) }));
+    if (docs.length) await this.lastSeen.collection.insertMany(docs, { ordered: false });
   }
 
   setAvatarVersion(id: string, version: number): Promise<AccountDoc | null> {
@@ -72,12 +49,27 @@ export class AccountsRepository {
       .exec();
   }
 
-  findManyByIds(ids: string[]): Promise<AccountDoc[]> {
-    const valid = ids.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
-    return this.accounts
-      .find({ _id: { $in: valid } })
-      .lean<AccountDoc[]>()
-      .exec();
+  /** Accounts with their last-seen time from the newest saved record (a cold path: a cache miss). */
+  async findManyByIds(ids: string[]): Promise<AccountDoc[]> {
+    const valid = ids.filter((id) => Types.ObjectId.isValid(id));
+    if (!valid.length) return [];
+    const [accounts, seen] = await Promise.all([
+      this.accounts
+        .find({ _id: { $in: valid.map((id) => new Types.ObjectId(id)) } })
+        .lean<AccountDoc[]>()
+        .exec(),
+      this.lastSeen
+        .find({ userId: { $in: valid } })
+        .lean<LastSeenDoc[]>()
+        .exec(),
+    ]);
+    const newest = new Map<string, Date>();
+    for (const record of seen) if ((newest.get(record.userId)?.getTime() ?? -1) < record.at.getTime()) newest.set(record.userId, record.at);
+    return accounts.map((account) => {
+      const saved = newest.get(account._id.toHexString());
+      // Accounts from before last-seen was appended carry it themselves.
+      return saved && (!account.lastSeenAt || account.lastSeenAt < saved) ? { ...account, lastSeenAt: saved } : account;
+    });
   }
 
   /** Accounts whose username starts with `prefix` (already escaped), after `afterUsername`, in username order. */
