@@ -352,7 +352,7 @@ describe('docker-compose.yml', () => {
     }
     const needs = (name: string) => Object.keys(compose.services[name]!.depends_on ?? {}).sort();
     expect(needs('users')).toEqual(['mongo', 'nats', 'redis']);
-    expect(needs('groups')).toEqual(['mongo', 'nats']);
+    expect(needs('groups')).toEqual(['mongo', 'nats', 'redis']);
     expect(needs('calls')).toEqual(['livekit', 'mongo', 'nats', 'redis']);
     expect(needs('gateway')).toEqual(['calls', 'groups', 'nats', 'users']);
     expect(needs('nginx')).toEqual(['gateway']);
