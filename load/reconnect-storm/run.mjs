@@ -223,7 +223,7 @@ const main = async () => {
         },
       ],
       notes: [
-        `Store commands over the storm are the groups and users services' own count: last-seen times reach the store off the request path in batches (updateMany), nothing on a socket's open or close waits for the store.`,
+        `Store commands over the storm are the groups and users services' own count: last-seen times reach the store off the request path as batched inserts (last_seen), nothing on a socket's open or close waits for the store.`,
       ],
     });
   } finally {
