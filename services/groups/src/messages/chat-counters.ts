@@ -120,6 +120,13 @@ export interface StoredCounts {
   reads: Map<string, number>;
 }
 
+/** What one viewer sees of a chat's counters: their own read position, and the furthest anyone else has read. */
+const countsOf = (viewerId: string, lastSeq: number, reads: Record<string, string>, last: Preview | null): ChatCounts => {
+  let othersReadSeq = 0;
+  for (const [user, seq] of Object.entries(reads)) if (user !== viewerId) othersReadSeq = Math.max(othersReadSeq, Number(seq));
+  return { lastSeq, readSeq: Number(reads[viewerId] ?? 0), othersReadSeq, last };
+};
+
 /**
  * Everything that moves with each message, in Redis and changed only by atomic scripts: the message counter, read
  * positions, the preview, retried-send answers and the recent window. The store keeps the messages themselves and
@@ -229,15 +236,8 @@ export class ChatCounters {
       const [seqReply, readsReply, lastReply] = replies.slice(i * 3, i * 3 + 3);
       if (seqReply?.[0] || readsReply?.[0] || lastReply?.[0]) throw seqReply?.[0] ?? readsReply?.[0] ?? lastReply?.[0];
       if (seqReply?.[1] === null || seqReply?.[1] === undefined) return;
-      const reads = readsReply![1] as Record<string, string>;
-      let othersReadSeq = 0;
-      for (const [user, seq] of Object.entries(reads)) if (user !== viewerId) othersReadSeq = Math.max(othersReadSeq, Number(seq));
-      result.set(chatId, {
-        lastSeq: Number(seqReply[1]),
-        readSeq: Number(reads[viewerId] ?? 0),
-        othersReadSeq,
-        last: lastReply![1] ? (JSON.parse(lastReply![1] as string) as Preview) : null,
-      });
+      const last = lastReply![1] ? (JSON.parse(lastReply![1] as string) as Preview) : null;
+      result.set(chatId, countsOf(viewerId, Number(seqReply[1]), readsReply![1] as Record<string, string>, last));
     });
     return result;
   }
@@ -251,11 +251,7 @@ export class ChatCounters {
     ]);
     const preview = last ? (JSON.parse(last) as Preview) : null;
     const result = new Map<string, ChatCounts>();
-    for (const viewerId of memberIds) {
-      let othersReadSeq = 0;
-      for (const [user, s] of Object.entries(reads)) if (user !== viewerId) othersReadSeq = Math.max(othersReadSeq, Number(s));
-      result.set(viewerId, { lastSeq: Number(seq ?? 0), readSeq: Number(reads[viewerId] ?? 0), othersReadSeq, last: preview });
-    }
+    for (const viewerId of memberIds) result.set(viewerId, countsOf(viewerId, Number(seq ?? 0), reads, preview));
     return result;
   }
 
