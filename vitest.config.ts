@@ -25,7 +25,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'unit',
-          include: ['{libs,services,scripts}/**/*.test.ts'],
+          include: ['{libs,services,scripts,load}/**/*.test.ts'],
           exclude: [...shared.exclude, '**/*.int.test.ts', '**/*.sys.test.ts'],
         },
       },

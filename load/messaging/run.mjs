@@ -5,26 +5,26 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
-import { ROOT, SMOKE, report } from '../lib/results.mjs';
+import { SMOKE, report } from '../lib/results.mjs';
 import { startLoadStack, tokenMinter } from '../lib/stack.mjs';
 import { groupsState } from '../lib/groups-seed.mjs';
 import { readStoreCommands, storeCommandsBetween } from '@messenger/kit/testing';
 import {
   API_USERS,
+  LOAD_CORE,
   api,
   cpuCell,
   cpuMeter,
   pct,
   pinAll,
   rssMiB,
-  runK6,
   seedUsers,
   stackProcesses,
   startBarrier,
-  trend,
   untilQuiet,
-  waitForK6,
 } from '../lib/k6-harness.mjs';
+import { pin } from '../lib/proc.mjs';
+import { buildChatLoad, merge, runChatLoad, stats } from '../chat-client/driver.mjs';
 
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
 const list = (name, fallback) => (process.env[name] ?? fallback).split(',').map(Number);
@@ -40,13 +40,15 @@ const GOAL_DELIVERIES = 10_000;
 /** Target deliveries per second (to members other than the sender) of each step; sends/s = this ÷ (size − 1). */
 const DELIVERY_STEPS = list('LOAD_DELIVERY_STEPS', SMOKE ? '20,40' : '50,100,250,500,1000,2500,5000,10000,20000');
 const BASELINE_RATE = env('LOAD_BASELINE_RATE', SMOKE ? 10 : 200);
+/** Load generator processes (load/chat-client), each holding an equal share of the users' sockets. */
+const CLIENTS = env('LOAD_CLIENTS', SMOKE ? 1 : 2);
 const SIZES = { small: env('LOAD_SMALL_GROUP', 6), big: env('LOAD_BIG_GROUP', SMOKE ? 12 : 100) };
 
 const log = (line) => process.stdout.write(`[messaging] ${line}\n`);
-/** How many VUs had their socket fail, by reason. */
+/** How many sockets failed, by reason, over every generator process. */
 const problems = (reports) => {
   const out = {};
-  for (const r of reports) if (r.problem) out[r.problem] = (out[r.problem] ?? 0) + 1;
+  for (const r of reports) for (const [reason, n] of Object.entries(r.problems ?? {})) out[reason] = (out[reason] ?? 0) + n;
   return out;
 };
 const seconds = (since) => ((performance.now() - since) / 1000).toFixed(1);
@@ -121,10 +123,10 @@ const seedGroups = async (stack, users, sizes) => {
 };
 
 const main = async () => {
-  await waitForK6();
+  buildChatLoad();
   let started = performance.now();
   const stack = await startLoadStack('messaging', { withLiveKit: false, env: { MAX_MEMBERS: String(Math.max(100, SIZES.big)) } });
-  const scratch = mkdtempSync(join(tmpdir(), 'load-messaging-k6-'));
+  const scratch = mkdtempSync(join(tmpdir(), 'load-messaging-'));
   let barrier;
   try {
     let processes = stackProcesses(stack);
@@ -178,7 +180,8 @@ const main = async () => {
     const metered = [...processes];
     const meter = cpuMeter(metered);
     const results = new Map();
-    let k6Pid = 0;
+    const clientPids = [];
+    const clientRss = () => clientPids.reduce((t, pid) => t + rssMiB(pid), 0);
     const scheduleRound = (key, settleMs = 1000) => {
       const startAt = Date.now() + settleMs;
       const entry = { key, startAt, cpuStart: undefined, cpuEnd: undefined };
@@ -213,13 +216,15 @@ const main = async () => {
       return waited;
     };
     barrier = await startBarrier({
-      parties: users.length,
+      parties: CLIENTS,
       timeoutMs: (name) => (name === 'ready' ? 300_000 : 15_000),
       decide: async (name, reports) => {
         if (name === 'ready') {
-          const alive = reports.filter((r) => r.alive).length;
-          log(`${alive}/${users.length} sockets open; ${reports.length} VUs reported; ${JSON.stringify(problems(reports))}`);
-          results.set('ready', { alive, rss: rssMiB(k6Pid), quietAfter: await waitQuiet() });
+          const alive = reports.reduce((t, r) => t + (r.alive ?? 0), 0);
+          log(
+            `${alive}/${users.length} sockets open; ${reports.length}/${CLIENTS} generators reported; ${JSON.stringify(problems(reports))}`,
+          );
+          results.set('ready', { alive, rss: clientRss(), quietAfter: await waitQuiet() });
           return scheduleRound(rounds[0].key);
         }
         const round = rounds.find((r) => r.key === name);
@@ -231,6 +236,8 @@ const main = async () => {
           inflight: sum('inflight'),
           received: sum('received'),
           over: sum('over'),
+          lat: stats(merge(reports.map((r) => r.latency))),
+          req: stats(merge(reports.map((r) => r.request))),
         });
         entry.expected = (entry.sent + entry.inflight) * ((round.size ?? 1) - 1);
         entry.missing = Math.max(0, entry.expected - entry.received);
@@ -238,7 +245,7 @@ const main = async () => {
           round.kind === 'send' &&
           ((entry.over + entry.missing) / Math.max(1, entry.expected) > 0.01 ||
             entry.errors > 0.01 * Math.max(1, entry.sent + entry.errors));
-        entry.k6Rss = rssMiB(k6Pid);
+        entry.clientRss = clientRss();
         const lost = problems(reports);
         if (Object.keys(lost).length) log(`sockets lost: ${JSON.stringify(lost)}`);
         log(
@@ -252,7 +259,6 @@ const main = async () => {
     });
 
     const configFile = join(scratch, 'config.json');
-    const usersFile = join(scratch, 'users.json');
     const wsBase = stack.gatewayUrl().replace('http', 'ws');
     writeFileSync(
       configFile,
@@ -266,26 +272,32 @@ const main = async () => {
         drainMs: DRAIN_MS,
         limitMs: LIMIT_MS,
         connectSpreadMs: SMOKE ? 500 : 30_000,
-        maxDuration: '30m',
+        population: users.length,
       }),
-    );
-    writeFileSync(
-      usersFile,
-      JSON.stringify(users.map(({ id, token, small, smallIndex, big, bigIndex }) => ({ id, token, small, smallIndex, big, bigIndex }))),
     );
 
     started = performance.now();
-    const { code, summary } = await runK6({
-      script: join(ROOT, 'load', 'messaging', 'messaging.k6.js'),
-      env: { LOAD_CONFIG: configFile, LOAD_USERS: usersFile },
-      summaryFile: join(scratch, 'summary.json'),
-      onPid: (pid) => {
-        k6Pid = pid;
-        metered.push({ name: 'k6', pid });
+    const code = await runChatLoad({
+      configFile,
+      processes: CLIENTS,
+      scratch,
+      users: users.map(({ id, token, small, smallIndex, big, bigIndex }, index) => ({
+        index,
+        id,
+        token,
+        small,
+        smallIndex,
+        big,
+        bigIndex,
+      })),
+      onPid: (pid, name) => {
+        pin(pid, LOAD_CORE);
+        clientPids.push(pid);
+        metered.push({ name, pid });
       },
     });
-    log(`k6 finished in ${seconds(started)} s with exit code ${code}`);
-    if (code !== 0 || !summary) throw new Error(`k6 failed (exit ${code})`);
+    log(`load generators finished in ${seconds(started)} s with exit code ${code}`);
+    if (code !== 0) throw new Error(`a load generator failed (exit ${code})`);
 
     // The table: one row per baseline and per step that ran.
     const floor = {};
@@ -294,7 +306,7 @@ const main = async () => {
       const entry = results.get(round.key);
       if (!entry || entry.sent === undefined) continue;
       const usage = entry.cpuStart && entry.cpuEnd ? meter.between(entry.cpuStart, entry.cpuEnd) : {};
-      const req = trend(summary, `req_${round.key}`);
+      const req = entry.req;
       if (round.kind === 'http') {
         floor[round.key] = req;
         rows.push({
@@ -307,7 +319,7 @@ const main = async () => {
           'p99 ms': pct(req, 99),
           'max ms': req?.max ?? NaN,
           'send p99 ms': '',
-          'p99 ÷ /healthz p99': round.key === 'healthz' ? 1 : pct(req, 99) / pct(trend(summary, 'req_healthz'), 99),
+          'p99 ÷ /healthz p99': round.key === 'healthz' ? 1 : pct(req, 99) / pct(results.get('healthz')?.req, 99),
           errors: entry.errors,
           lost: '',
           'store cmds/send': '',
@@ -315,7 +327,7 @@ const main = async () => {
         });
         continue;
       }
-      const lat = trend(summary, `lat_${round.key}`);
+      const lat = entry.lat;
       const delivered = lat?.count ?? 0;
       const store = entry.storeStart && entry.storeEnd ? storeCommandsBetween(await entry.storeStart, await entry.storeEnd) : {};
       const storeTotal = Object.values(store).reduce((t, n) => t + n, 0);
@@ -369,7 +381,7 @@ const main = async () => {
       if (!e?.usage) return '';
       const [name, value] = Object.entries(e.usage).sort((a, b) => b[1] - a[1])[0] ?? [];
       const stackTotal = Object.entries(e.usage)
-        .filter(([n]) => n !== 'k6')
+        .filter(([n]) => !n.startsWith('client'))
         .reduce((t, [, v]) => t + v, 0);
       return `at the knee the stack's core was ${stackTotal.toFixed(0)} % busy, the busiest process ${name} (${value?.toFixed(0)} %)`;
     };
@@ -395,7 +407,7 @@ const main = async () => {
     report({
       scenario: 'messaging',
       setup:
-        `${users.length} users, each a k6 VU with one WebSocket (k6 v2 \`k6/websockets\` + \`http.asyncRequest\`), ` +
+        `${users.length} users, each with one WebSocket held by ${CLIENTS} Go load generator process${CLIENTS > 1 ? 'es' : ''} (load/chat-client: a goroutine per socket, GOMAXPROCS=1 each, users dealt round-robin; they replaced k6, whose one process was the limit of the previous runs), ` +
         `in ${senders.small / SIZES.small} groups of ${SIZES.small} and ${senders.big / SIZES.big} groups of ${SIZES.big}` +
         `${senders.small < users.length ? ` (${users.length - senders.small} users left over from the groups of ${SIZES.small} only listen)` : ''}. ` +
         `Seeding: ${API_USERS} users through POST /api/auth/register, the other ${users.length - API_USERS} inserted straight into messenger_users.accounts in the users service's document shape (one real scrypt hash, seeded in ${seededUsersIn} s); ` +
@@ -403,9 +415,9 @@ const main = async () => {
         `Rounds run back to back, agreed through a barrier in run.mjs: two HTTP baselines at ${BASELINE_RATE} req/s (GET /livez: the gateway alone; GET /healthz: gateway → NATS → the three services → back), ` +
         `then ${STEP_SECONDS} s steps at a rising target of deliveries/s (to members other than the sender; sends/s = target ÷ (size − 1)), spread evenly over the members, ` +
         `each send a POST /api/chats/:id/messages with a clientId, as the web client sends; the text carries the send time and each receiving socket measures send-to-receive on \`message.created\`. ` +
-        `A step whose p99 passes ${LIMIT_MS} ms (more than 1 % of its deliveries later than ${LIMIT_MS} ms or missing ${DRAIN_MS / 1000} s after the step) ends that group size. ` +
-        `k6 and run.mjs are pinned to core 0, every process of the stack (gateway, users, groups, calls, FerretDB, NATS, Redis) to core 1 (taskset). ` +
-        `"CPU % of a core" is each process's CPU time over the step ÷ the step's wall time (the busiest four; k6 included). k6 RSS with all sockets open: ${results.get('ready')?.rss?.toFixed(0)} MiB. ` +
+        `Latencies are kept per step in 1 % histogram buckets by each generator and added up here. A step whose p99 passes ${LIMIT_MS} ms (more than 1 % of its deliveries later than ${LIMIT_MS} ms or missing ${DRAIN_MS / 1000} s after the step) ends that group size. ` +
+        `The generators and run.mjs are pinned to core 0, every process of the stack (gateway, users, groups, calls, FerretDB, NATS, Redis) to core 1 (taskset). ` +
+        `"CPU % of a core" is each process's CPU time over the step ÷ the step's wall time (the busiest four; the generators included, as client-N). Generators' RSS with all sockets open: ${results.get('ready')?.rss?.toFixed(0)} MiB. ` +
         `After the sockets opened, the stack's core stayed busy for ${results.get('ready')?.quietAfter?.toFixed(0)} s (presence: each socket open makes the users service ask the groups service for the user's contacts, from Redis, and push them a presence frame) before the first round started.`,
       rows,
       goals: [

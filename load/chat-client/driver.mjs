@@ -1,0 +1,85 @@
+// Builds and runs the messaging scenario's Go load generator (load/chat-client): `processes` copies,
+// each with its share of the users, all agreeing on every round through run.mjs's barrier. Their
+// reports carry latency histograms (1 % buckets, see histogram.go) that `merge` adds up and `stats`
+// reads percentiles from.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const CHAT_LOAD_BINARY = join(homedir(), '.cache', 'messenger-tools', 'load', 'chat-load');
+
+/** go build is incremental: a second or two when nothing changed. The binary stays outside the repository. */
+export const buildChatLoad = () => {
+  mkdirSync(dirname(CHAT_LOAD_BINARY), { recursive: true });
+  execFileSync('go', ['build', '-o', CHAT_LOAD_BINARY, '.'], {
+    cwd: HERE,
+    stdio: 'inherit',
+    env: { ...process.env, GOFLAGS: process.env.GOFLAGS ?? '-mod=mod' },
+  });
+  return CHAT_LOAD_BINARY;
+};
+
+/**
+ * Starts the generator processes; users are dealt round-robin so each process holds members of every
+ * chat. Resolves once all have exited, with the first non-zero exit code (0 when all succeeded).
+ * @param {{configFile: string, users: object[], processes: number, scratch: string, onPid?: (pid: number, name: string) => void, gomaxprocs?: number}} options
+ */
+export const runChatLoad = ({ configFile, users, processes, scratch, onPid, gomaxprocs = 1 }) => {
+  const exits = [];
+  for (let i = 0; i < processes; i++) {
+    const file = join(scratch, `users-${i}.json`);
+    writeFileSync(file, JSON.stringify(users.filter((_, n) => n % processes === i)));
+    const child = spawn(CHAT_LOAD_BINARY, [`-config=${configFile}`, `-users=${file}`], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, GOMAXPROCS: String(gomaxprocs) },
+    });
+    onPid?.(child.pid, processes > 1 ? `client-${i + 1}` : 'client');
+    exits.push(
+      new Promise((resolve) => {
+        child.on('error', () => resolve(1));
+        child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+      }),
+    );
+  }
+  return Promise.all(exits).then((codes) => codes.find((c) => c !== 0) ?? 0);
+};
+
+const BASE = 1.01;
+
+/** Adds histogram reports ({buckets: {index: count}, maxMs}) from several processes into one. */
+export const merge = (reports) => {
+  const buckets = new Map();
+  let maxMs = 0;
+  for (const report of reports) {
+    if (!report) continue;
+    for (const [index, count] of Object.entries(report.buckets ?? {}))
+      buckets.set(Number(index), (buckets.get(Number(index)) ?? 0) + count);
+    maxMs = Math.max(maxMs, report.maxMs ?? 0);
+  }
+  return { buckets, maxMs };
+};
+
+/**
+ * count, p50/p95/p99 and max in milliseconds, in the shape the table code reads (`p(99)` keys, as k6's
+ * summary had); a percentile is its bucket's geometric middle, within 0.5 % of the true value.
+ * undefined when there was no sample.
+ */
+export const stats = ({ buckets, maxMs }) => {
+  const sorted = [...buckets.entries()].sort((a, b) => a[0] - b[0]);
+  const count = sorted.reduce((t, [, n]) => t + n, 0);
+  if (!count) return undefined;
+  const at = (p) => {
+    const rank = Math.max(1, Math.ceil((p / 100) * count));
+    let seen = 0;
+    for (const [index, n] of sorted) {
+      seen += n;
+      if (seen >= rank) return Math.min(maxMs, BASE ** (index + 0.5) / 1000);
+    }
+    return maxMs;
+  };
+  return { count, 'p(50)': at(50), 'p(95)': at(95), 'p(99)': at(99), max: maxMs };
+};
