@@ -22,6 +22,8 @@ import {
   startBarrier,
   trend,
   untilQuiet,
+  STACK_CORE,
+  STACK_CORE_COUNT,
   waitForK6,
 } from '../lib/k6-harness.mjs';
 
@@ -34,6 +36,8 @@ const DRAIN_MS = env('LOAD_DRAIN_MS', SMOKE ? 1500 : 3000);
 const LIMIT_MS = env('LOAD_P99_LIMIT_MS', 200);
 const QUIET_MAX_MS = env('LOAD_QUIET_MAX_MS', SMOKE ? 10_000 : 240_000);
 const RATES = list('LOAD_CALL_RATES', SMOKE ? '2,4' : '2,5,10,20,30,40');
+/** The operations the goal is about: a step ends the run when one of them passes the limit. */
+const GATED = ['start', 'ring'];
 const BASELINE_RATE = env('LOAD_BASELINE_RATE', SMOKE ? 5 : 100);
 /** The product allows 3 starts per user per minute; a pair calls more often than that here. */
 const STARTS_PER_MINUTE = 10_000;
@@ -175,11 +179,13 @@ const main = async () => {
             o.over += c.over;
           }
         }
-        // p99 above the limit: more than 1 % of an operation's samples over it, counting failed and unfinished calls as over.
+        // p99 above the limit: more than 1 % of the goal's operations (start, ring) over it, counting failed and unfinished
+        // calls as over. The composite ones (start → callee's token) add several steps and are reported, not gated.
         const bad = entry.errors + entry.skipped + entry.inflight;
         entry.passed =
           round.kind === 'calls' &&
-          (bad > 0.01 * Math.max(1, entry.calls) || Object.values(entry.ops).some((o) => o.over > 0.01 * Math.max(1, o.count)));
+          (bad > 0.01 * Math.max(1, entry.calls) ||
+            Object.entries(entry.ops).some(([op, o]) => GATED.includes(op) && o.over > 0.01 * Math.max(1, o.count)));
         log(
           `round ${name}: ${round.kind === 'calls' ? `calls ${entry.calls}, completed ${entry.completed}, errors ${entry.errors} ${JSON.stringify(entry.reasons)}, skipped ${entry.skipped}, unfinished ${entry.inflight}` : `requests ${entry.sent}, errors ${entry.errors}`}${entry.passed ? ` → p99 passed ${LIMIT_MS} ms` : ''}`,
         );
@@ -301,9 +307,9 @@ const main = async () => {
         `access tokens minted with the stack's dev key; the personal chats through POST /api/chats/personal. ` +
         `One call = start (POST /api/calls → caller's join token; the calls service creates the LiveKit room) → ring (\`call.incoming\` with ring at the callee's socket) → accept (POST /api/calls/:id/join → callee's join token) → leave (the caller hangs up; POST /api/calls/:id/leave ends the personal call and deletes the room) → \`call.ended\` at the callee. ` +
         `Rounds run back to back, agreed through a barrier in run.mjs: HTTP baselines at ${BASELINE_RATE} req/s (GET /livez: the gateway alone; GET /healthz: gateway → NATS → services → back), then ${STEP_SECONDS} s steps at a rising rate of calls/s, spread evenly over the pairs (a pair whose previous call is still running skips its slot: "skipped"). ` +
-        `A step where more than 1 % of any operation is over ${LIMIT_MS} ms, or of its calls failed/skipped/unfinished, is the last. CALL_STARTS_PER_MINUTE is raised to ${STARTS_PER_MINUTE} (the product's per-user throttle is 3/min; the throttle's Redis counter is still written per start). ` +
-        `Stack with LiveKit (loopback). k6 and run.mjs pinned to core 0, every process of the stack to core 1 (taskset); "CPU % of a core" is each process's CPU time over the step ÷ the step's wall time (busiest four). k6 RSS ${k6Rss.toFixed(0)} MiB. ` +
-        `After the sockets opened, the stack's core stayed busy for ${quietAfter.toFixed(0)} s (presence: each socket open makes the users service ask the groups service for the user's contacts, from Redis) before the first round started.`,
+        `A step where more than 1 % of the starts or rings (the goal's operations) are over ${LIMIT_MS} ms, or of its calls failed/skipped/unfinished, is the last; the other operations are reported. CALL_STARTS_PER_MINUTE is raised to ${STARTS_PER_MINUTE} (the product's per-user throttle is 3/min; the throttle's Redis counter is still written per start). ` +
+        `Stack with LiveKit (loopback). k6 and run.mjs pinned to core 0, every process of the stack to core${STACK_CORE_COUNT > 1 ? 's' : ''} ${STACK_CORE} (taskset); "CPU % of a core" is each process's CPU time over the step ÷ the step's wall time (busiest four). k6 RSS ${k6Rss.toFixed(0)} MiB. ` +
+        `After the sockets opened, the stack's core stayed busy for ${quietAfter.toFixed(0)} s (presence: each socket open is announced to the user's contacts, asked of the groups service for up to 25 users at a time, from Redis) before the first round started.`,
       rows,
       goals: [
         (() => {
@@ -334,7 +340,7 @@ const main = async () => {
       ],
       notes: [
         knee
-          ? `p99 passed ${LIMIT_MS} ms at ${knee.rate} calls/s (worst: ${worstOp(knee.key)[0]} p99 ${worstOp(knee.key)[1].toFixed(0)} ms); ${lastGood ? `${lastGood.rate} calls/s was the highest step under it` : 'no step stayed under it'}. Stack CPU at the knee: ${kneeUsage ? cpuCell(kneeUsage, 8) : 'n/a'} (% of one core; the stack has one).`
+          ? `p99 passed ${LIMIT_MS} ms at ${knee.rate} calls/s (worst: ${worstOp(knee.key)[0]} p99 ${worstOp(knee.key)[1].toFixed(0)} ms); ${lastGood ? `${lastGood.rate} calls/s was the highest step under it` : 'no step stayed under it'}. Stack CPU at the knee: ${kneeUsage ? cpuCell(kneeUsage, 8) : 'n/a'} (% of one core; the stack may use ${STACK_CORE_COUNT}).`
           : `p99 stayed ≤ ${LIMIT_MS} ms up to the last step (${RATES.at(-1)} calls/s).`,
         incomplete.length
           ? `Steps with calls not completed: ${incomplete.map((r) => `${r.rate}/s: ${results.get(r.key).calls - results.get(r.key).completed} of ${results.get(r.key).calls}`).join('; ')}.`

@@ -25,7 +25,10 @@ export const waitForK6 = async (timeoutMs = 15 * 60_000) => {
 };
 
 export const LOAD_CORE = '0';
-export const STACK_CORE = '1';
+/** Where the stack runs: core 1 alone by default; LOAD_STACK_CORES=0,1 lets it use both (sharing core 0 with the load). */
+export const STACK_CORE = process.env.LOAD_STACK_CORES ?? '1';
+/** How many cores the stack may use, for the "what limits it" arithmetic. */
+export const STACK_CORE_COUNT = STACK_CORE.split(',').length;
 
 /** Every process of the stack by a short name, for pinning and for the CPU profile. */
 export const stackProcesses = (stack) => {
@@ -40,7 +43,7 @@ export const stackProcesses = (stack) => {
   return list.map(([name, pid]) => ({ name: name.replace(/-1$/, ''), pid }));
 };
 
-/** k6 and this process on core 0, the stack on core 1 (when the machine has two cores or more). */
+/** The load and this process on core 0, the stack on STACK_CORE (when the machine has two cores or more). */
 export const pinAll = (processes) => {
   if (cpus().length < 2) return false;
   let ok = pin(process.pid, LOAD_CORE);
@@ -76,9 +79,8 @@ export const cpuMeter = (processes) => {
 
 /**
  * Waits until the stack's processes together use under `busyPercent` of a core over 2 s, or `maxMs`
- * passed; returns the seconds waited. Every socket that opens makes the users service look up the
- * user's contacts in the groups service (a scan of the chats in FerretDB) to push presence, and with
- * thousands of sockets that work outlasts the connecting.
+ * passed; returns the seconds waited. Every socket that opens is a presence change its user's contacts
+ * are told of, and with thousands of sockets that work outlasts the connecting.
  */
 export const untilQuiet = async (processes, { maxMs, busyPercent = 25 }) => {
   const since = performance.now();

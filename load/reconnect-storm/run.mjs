@@ -183,7 +183,7 @@ const main = async () => {
       setup:
         `${tokens.length} users (accounts seeded into messenger_users), in groups of ${GROUP} (inserted into messenger_groups and registered in Redis with the groups service's own classes), ` +
         `each with one WebSocket from the Go lean client (several processes, pinned apart from the stack). Every socket then drops at once (the client processes exit) and all reconnect at once. ` +
-        `Each socket open makes presence tell the user's contacts (the users service asks the groups service, which answers from Redis). ` +
+        `Each socket open and close is a presence change for the user's contacts: the users service gathers changes over PRESENCE_ANNOUNCE_WINDOW_MS (100 ms) and asks the groups service for the contacts of up to 25 users per question (answered from Redis); an offline is told only if the user is still away after PRESENCE_OFFLINE_GRACE_MS (3 s). ` +
         `A probe (two members of a chat of their own, not among the storm's sockets) sends a message every ${PROBE_MS} ms and times its arrival on the other's socket: ${BASELINE_SECONDS} s on the quiet stack first, then through the storm. ` +
         `"Quiet" is the stack's processes together under 25 % of a core over 2 s. The first ${tokens.length} opens took the stack ${firstQuiet.toFixed(1)} s to quiet.`,
       rows: [

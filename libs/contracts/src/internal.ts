@@ -10,7 +10,10 @@ import { SUBJECT } from './subjects.js';
  */
 export const SERVICE_QUESTIONS = {
   [SUBJECT.groups.membership]: { request: MembershipRequest, reply: Membership },
-  [SUBJECT.groups.contacts]: { request: z.strictObject({ userId: Id }), reply: z.object({ userIds: z.array(z.string()) }) },
+  [SUBJECT.groups.contacts]: {
+    request: z.strictObject({ userIds: z.array(Id).min(1).max(100) }),
+    reply: z.object({ contacts: z.record(z.string(), z.array(z.string())) }),
+  },
   [SUBJECT.users.summaries]: { request: UserSummariesRequest, reply: UserSummariesReply },
 } as const;
 export type ServiceQuestion = keyof typeof SERVICE_QUESTIONS;

@@ -19,6 +19,10 @@ export const UsersConfig = z.object({
   PRESENCE_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
   /** How often last-seen times are copied from Redis to the store, many users per write. */
   PRESENCE_LAST_SEEN_FLUSH_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Presence changes gathered this long are announced together (one contacts question to the groups service). */
+  PRESENCE_ANNOUNCE_WINDOW_MS: z.coerce.number().int().min(10).max(5_000).default(100),
+  /** Offline is announced only if the user is not back within this (a reload or a network blip shows nothing). */
+  PRESENCE_OFFLINE_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
   LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
 });
 export type UsersConfig = z.infer<typeof UsersConfig>;

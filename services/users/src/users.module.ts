@@ -21,6 +21,8 @@ import { SearchService } from './search/search.service.js';
 import { PresenceController } from './presence/presence.controller.js';
 import { PresenceRepository } from './presence/presence.repository.js';
 import { PresenceService } from './presence/presence.service.js';
+import { PresenceAnnouncer } from './presence/presence-announcer.js';
+import { presenceOutlets } from './presence/presence-outlets.js';
 import { TokenIssuer } from './sessions/token-issuer.js';
 
 /** Wires the users service: its stores are opened first, then plain classes are handed to Nest. */
@@ -49,7 +51,12 @@ export class UsersModule {
       windowSeconds: config.LOGIN_THROTTLE_WINDOW_SECONDS,
     });
     const presenceRepository = new PresenceRepository(redis, config.PRESENCE_GATEWAY_TTL_MS);
-    const presence = new PresenceService(presenceRepository, users, runtime.nats, logger);
+    const announcer = new PresenceAnnouncer(
+      presenceOutlets(runtime.nats, presenceRepository, logger),
+      { windowMs: config.PRESENCE_ANNOUNCE_WINDOW_MS, offlineGraceMs: config.PRESENCE_OFFLINE_GRACE_MS },
+      logger,
+    );
+    const presence = new PresenceService(presenceRepository, users, announcer);
     const sweeper = setInterval(() => {
       presence.sweep(config.PRESENCE_SWEEP_MS).catch((error: unknown) => logger.warn({ err: error }, 'presence sweep failed'));
     }, config.PRESENCE_SWEEP_MS);
@@ -58,7 +65,7 @@ export class UsersModule {
     runtime.onShutdown(async () => {
       clearInterval(sweeper);
       clearInterval(lastSeenFlusher);
-      await lastSeen.flush();
+      await Promise.all([lastSeen.flush(), announcer.drain()]);
     });
     return {
       module: UsersModule,

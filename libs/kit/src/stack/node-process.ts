@@ -36,7 +36,9 @@ export const startNodeProcess = async (options: NodeProcessOptions): Promise<Nod
   const port = options.port ?? (await freePort());
   let current: ManagedProcess | undefined;
   const launch = async () => {
-    const proc = spawnManaged(options.name, process.execPath, ['--enable-source-maps', options.script], {
+    // STACK_CPU_PROF_DIR: every service and gateway writes a V8 CPU profile there when it exits (for load runs).
+    const profile = process.env.STACK_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.STACK_CPU_PROF_DIR}`] : [];
+    const proc = spawnManaged(options.name, process.execPath, [...profile, '--enable-source-maps', options.script], {
       env: { ...options.env, [options.portVariable]: String(port) },
       ...(options.log ? { log: options.log } : {}),
     });
@@ -58,7 +60,8 @@ export const startNodeProcess = async (options: NodeProcessOptions): Promise<Nod
     healthPort: options.healthPort ?? port,
     pid: () => current?.pid ?? -1,
     stop: async () => {
-      await current?.stop();
+      // Writing a long run's CPU profile outlasts the usual grace before SIGKILL.
+      await current?.stop(process.env.STACK_CPU_PROF_DIR ? 120_000 : undefined);
     },
     kill9: async () => {
       await current?.kill9();

@@ -40,17 +40,33 @@ export class MembershipIndex {
 
   /** Everyone who shares at least one chat with the user. */
   async contactsOf(userId: string): Promise<string[]> {
-    const chatIds = await this.chatsOf(userId);
-    if (!chatIds.length) return [];
+    return (await this.contactsOfMany([userId])).get(userId)!;
+  }
+
+  /** contactsOf for many users in two round trips: their chats, then each chat's members once. */
+  async contactsOfMany(userIds: string[]): Promise<Map<string, string[]>> {
+    const chatsOf = await this.readSets(userIds.map((id) => userKey.chats(id)));
+    const chatIds = [...new Set(chatsOf.flat())];
+    const membersOf = new Map(
+      chatIds.length ? (await this.readSets(chatIds.map((id) => chatKey.members(id)))).map((m, i) => [chatIds[i]!, m]) : [],
+    );
+    return new Map(
+      userIds.map((userId, i) => {
+        const contacts = new Set<string>();
+        for (const chatId of chatsOf[i]!) for (const id of membersOf.get(chatId) ?? []) contacts.add(id);
+        contacts.delete(userId);
+        return [userId, [...contacts]];
+      }),
+    );
+  }
+
+  private async readSets(keys: string[]): Promise<string[][]> {
     const pipeline = this.redis.pipeline();
-    for (const chatId of chatIds) pipeline.smembers(chatKey.members(chatId));
-    const contacts = new Set<string>();
-    for (const [error, members] of (await pipeline.exec()) ?? []) {
+    for (const key of keys) pipeline.smembers(key);
+    return ((await pipeline.exec()) ?? []).map(([error, members]) => {
       if (error) throw error;
-      for (const id of members as string[]) contacts.add(id);
-    }
-    contacts.delete(userId);
-    return [...contacts];
+      return members as string[];
+    });
   }
 
   /** True once the sets are complete. */

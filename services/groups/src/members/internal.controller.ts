@@ -38,7 +38,7 @@ export class InternalController {
 
   @MessagePattern(SUBJECT.groups.contacts)
   async contacts(@Payload(new ZodPipe(ContactsRequest)) request: z.infer<typeof ContactsRequest>) {
-    return { userIds: await this.index.contactsOf(request.userId) };
+    return { contacts: Object.fromEntries(await this.index.contactsOfMany(request.userIds)) };
   }
 
   /** From a gateway, with the typist's id in the header it sets; relayed to the chat's other members. */

@@ -15,7 +15,7 @@ describe('presence from gateway sockets', () => {
     stack = await startTestStack('presence', {
       gateways: 2,
       replicas: { calls: 0 },
-      env: { PRESENCE_GATEWAY_TTL_MS: '1500', PRESENCE_SWEEP_MS: '300', PRESENCE_HEARTBEAT_MS: '300' },
+      env: { PRESENCE_GATEWAY_TTL_MS: '1500', PRESENCE_SWEEP_MS: '300', PRESENCE_HEARTBEAT_MS: '300', PRESENCE_OFFLINE_GRACE_MS: '1000' },
     });
     watcher = new ApiClient(stack.gatewayUrl(0));
     await watcher.register(`w_${randomBytes(4).toString('hex')}`, 'Watcher');
@@ -80,6 +80,23 @@ describe('presence from gateway sockets', () => {
     expect(strangerSocket.frames.filter((f) => f.type === 'presence')).toEqual([]);
     await watching.close();
     await strangerSocket.close();
+  });
+
+  it('tells nobody about a socket that dropped and came back within the grace period (a reload)', async () => {
+    const watching = await TestSocket.open(`${stack.gatewayUrl(0).replace('http', 'ws')}/ws?access_token=${watcher.accessToken}`);
+    const isAnna = (f: { type: string; data: unknown }) => f.type === 'presence' && (f.data as Presence).userId === annaId;
+    const first = await connect();
+    await watching.next((f) => isAnna(f) && (f.data as Presence).online);
+    const heard = watching.frames.length;
+    await first.close();
+    const again = await connect();
+    // Past the grace (1 s here) and a few announcement windows: an offline would have been sent by now.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(watching.frames.slice(heard).filter(isAnna)).toEqual([]);
+    expect((await status()).online).toBe(true);
+    await again.close();
+    await watching.next((f) => isAnna(f) && !(f.data as Presence).online);
+    await watching.close();
   });
 
   it('refuses a malformed id list naming the field', async () => {
