@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import { pin } from '../lib/proc.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const CHAT_LOAD_BINARY = join(homedir(), '.cache', 'messenger-tools', 'load', 'chat-load');
@@ -82,4 +83,35 @@ export const stats = ({ buckets, maxMs }) => {
     return maxMs;
   };
   return { count, 'p(50)': at(50), 'p(95)': at(95), 'p(99)': at(99), max: maxMs };
+};
+
+/**
+ * A fixed-rate GET run by the Go client (openloop.go), pinned to `cores`: request i is requests[i mod length],
+ * started on schedule whatever the earlier ones do. Resolves with what lib/open-loop.mjs returns.
+ * @param {{baseUrl: string, rate: number, seconds: number, requests: {path: string, token?: string}[], scratch: string, cores?: string}} plan
+ */
+export const openLoopGo = async ({ scratch, cores, ...plan }) => {
+  const file = join(scratch, `open-loop-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.json`);
+  writeFileSync(file, JSON.stringify(plan));
+  const child = spawn(CHAT_LOAD_BINARY, [`-open-loop=${file}`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, GOMAXPROCS: '1' },
+  });
+  if (cores) pin(child.pid, cores);
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk) => (out += chunk));
+  const code = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 128 : 1))));
+  if (code !== 0) throw new Error(`the open-loop client failed (exit ${code})`);
+  const result = JSON.parse(out);
+  const read = stats(merge([result.latency])) ?? { 'p(50)': NaN, 'p(95)': NaN, 'p(99)': NaN, max: NaN };
+  return {
+    sent: result.sent,
+    ok: result.ok,
+    errors: result.errors,
+    p50: read['p(50)'],
+    p95: read['p(95)'],
+    p99: read['p(99)'],
+    max: read.max,
+    achievedRate: result.sent / plan.seconds,
+  };
 };

@@ -3,6 +3,7 @@
 // other process: HTTP baselines, then message sends at a rising rate, timing send → receive on every
 // member's socket. Go instead of k6 because one k6 process holding 5 000 VUs was the run's limit (92 % of
 // its core at 10 000 deliveries/s, and its own /livez baseline p99 973 ms); here a socket is one goroutine.
+// With -open-loop it runs a fixed-rate GET plan instead (the history scenario; openloop.go).
 package main
 
 import (
@@ -24,7 +25,12 @@ type barrierAnswer struct {
 func main() {
 	configFile := flag.String("config", "", "the run's config.json")
 	usersFile := flag.String("users", "", "this process's users (JSON array)")
+	openLoop := flag.String("open-loop", "", "instead of a messaging run: a fixed-rate GET plan (JSON), answered on stdout")
 	flag.Parse()
+	if *openLoop != "" {
+		runOpenLoop(*openLoop)
+		return
+	}
 	var cfg config
 	var users []user
 	if err := readJSON(*configFile, &cfg); err != nil {

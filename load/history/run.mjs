@@ -2,7 +2,11 @@
 // recent window (served from Redis) at a fixed rate, and a few pages older than the window (one store query each),
 // against /livez and /healthz at the same rate on the same quiet stack.
 import { readStoreCommands, storeCommandsBetween } from '@messenger/kit/testing';
-import { cpuCell, cpuMeter, pinAll, stackProcesses } from '../lib/k6-harness.mjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildChatLoad, openLoopGo } from '../chat-client/driver.mjs';
+import { cpuCell, cpuMeter, LOAD_CORE, pinAll, stackProcesses } from '../lib/k6-harness.mjs';
 import { openLoop } from '../lib/open-loop.mjs';
 import { SMOKE, report } from '../lib/results.mjs';
 import { startLoadStack, tokenMinter } from '../lib/stack.mjs';
@@ -27,6 +31,8 @@ const log = (line) => process.stdout.write(`[history] ${line}\n`);
 const seconds = (since) => (performance.now() - since) / 1000;
 
 const main = async () => {
+  buildChatLoad();
+  const scratch = mkdtempSync(join(tmpdir(), 'load-history-'));
   let started = performance.now();
   /** The groups replica's own account of its last start (phases in ms), from its log. */
   let groupsReady;
@@ -63,8 +69,9 @@ const main = async () => {
       return { ...result, usage, store };
     };
 
-    const livez = await measured('GET /livez', () => openLoop({ rate: RATE, seconds: SECONDS, request: () => get('/livez') }));
-    const healthz = await measured('GET /healthz', () => openLoop({ rate: RATE, seconds: SECONDS, request: () => get('/healthz') }));
+    const fixedRate = (requests, rate, secs) => openLoopGo({ baseUrl: base, rate, seconds: secs, requests, scratch, cores: LOAD_CORE });
+    const livez = await measured('GET /livez', () => fixedRate([{ path: '/livez' }], RATE, SECONDS));
+    const healthz = await measured('GET /healthz', () => fixedRate([{ path: '/healthz' }], RATE, SECONDS));
 
     started = performance.now();
     const seeded = await seedHistory(stack, {
@@ -97,13 +104,15 @@ const main = async () => {
     const tokens = new Map();
     const tokenOf = (userId) => tokens.get(userId) ?? tokens.set(userId, mint(userId)).get(userId);
     const pick = (list, i) => list[(i * 7919) % list.length];
-    const recentPage = (i) => {
-      const chat = pick(seeded.chats, i);
-      return get(`/api/chats/${chat.id}/messages?limit=${PAGE}`, tokenOf(chat.members[i % chat.members.length]));
-    };
+    const recentPages = (from, count) =>
+      Array.from({ length: count }, (_, n) => {
+        const i = from + n;
+        const chat = pick(seeded.chats, i);
+        return { path: `/api/chats/${chat.id}/messages?limit=${PAGE}`, token: tokenOf(chat.members[i % chat.members.length]) };
+      });
     // The first seconds after a restart (JIT, connection pools) are not the steady state the goal is about.
-    await openLoop({ rate: RATE, seconds: WARMUP_SECONDS, request: (i) => recentPage(i + 1_000_003) });
-    const recent = await measured('recent page', () => openLoop({ rate: RATE, seconds: SECONDS, request: recentPage }));
+    await fixedRate(recentPages(1_000_003, RATE * WARMUP_SECONDS), RATE, WARMUP_SECONDS);
+    const recent = await measured('recent page', () => fixedRate(recentPages(0, RATE * SECONDS), RATE, SECONDS));
     const long = seeded.chats.filter((c) => c.count > WINDOW + PAGE);
     // One at a time: each is a scan of the whole messages collection on the local store.
     const old = await measured('old page', () =>
@@ -151,9 +160,9 @@ const main = async () => {
         `${stored.toLocaleString('en-US')} messages in ${seeded.chats.length.toLocaleString('en-US')} group chats of 4 (${long.length} long chats of ${LONG_MESSAGES} messages, the rest sharing what is left), ` +
         `seeded by load/history/seed.mjs straight into messenger_groups (${seeded.seconds.store.toFixed(0)} s) and given the live state a real history leaves in Redis with the groups service's own classes: counter, preview, the newest ${WINDOW} messages (${seeded.seconds.redis.toFixed(0)} s). ` +
         `Then the groups replica was restarted: ready again in ${restartSeconds.toFixed(1)} s, by its own log ${groupsReady ? `stores and indexes ${groupsReady.storesMs} ms, membership index ${groupsReady.indexMs} ms, chat cache warmed ${groupsReady.cacheMs} ms` : '(no log line)'} (cumulative from its start), its cache filled before it said it was ready. ` +
-        `Requests from one Node process (open loop: each starts on schedule whatever the earlier ones do), pinned apart from the stack (taskset): ` +
+        `Requests from the Go load client (load/chat-client -open-loop, GOMAXPROCS=1: each starts on schedule whatever the earlier ones do; latencies in 1 % buckets), pinned apart from the stack (taskset; Node's fetch, used before, put a tail of its own on every row: /healthz p99 42 ms against 10 ms from Go): ` +
         `GET /livez and /healthz as baselines, then pages of ${PAGE} of the newest messages of a chat spread over all ${seeded.chats.length} chats, each by one of its members (access tokens minted with the stack's dev key), ${RATE}/s for ${SECONDS} s after ${WARMUP_SECONDS} s of the same not counted; ` +
-        `then ${OLD_PAGES} pages older than the window, one every ${OLD_EVERY} s (the gateway's timeout raised to 60 s for this run so the local store's scan is measured, not cut). ` +
+        `then, from Node, ${OLD_PAGES} pages older than the window, one every ${OLD_EVERY} s (the gateway's timeout raised to 60 s for this run so the local store's scan is measured, not cut). ` +
         `"store commands" are the groups service's own count (messenger_store_commands_total) during each row.`,
       rows: [
         row('GET /livez', livez),
@@ -178,6 +187,7 @@ const main = async () => {
     });
   } finally {
     await stack.stop();
+    rmSync(scratch, { recursive: true, force: true });
   }
 };
 

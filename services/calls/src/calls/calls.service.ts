@@ -73,23 +73,31 @@ export class CallsService {
       ringDeadlineMs: Date.now() + this.rules.ringTimeoutMs,
     });
     if (!started.created) return this.join(userId, started.id, membership); // another start won the race
-    await this.rooms.create(id);
     this.logger.info({ callId: id, chatId, type, initiatorId: userId, event: 'call.started' }, 'call started');
-    const fresh = (await this.sessions.get(id))!;
-    await this.announce(() => this.events.publish(EVENT.callStarted, { call: fresh }, `started:${id}`), id);
-
     const callee = membership.chatType === 'personal' ? others[0] : undefined;
-    const calleeBusyWith = callee ? await this.sessions.currentCallOf(callee) : null;
+    const [fresh, calleeBusyWith] = await Promise.all([this.sessions.get(id), callee ? this.sessions.currentCallOf(callee) : null]);
+    const announced = this.announce(() => this.events.publish(EVENT.callStarted, { call: fresh! }, `started:${id}`), id);
     if (calleeBusyWith && calleeBusyWith !== id) {
+      await announced;
       await this.finish(id, 'busy');
       return { call: (await this.sessions.get(id))!, join: null };
     }
-    const joined = await this.join(userId, id, membership);
+    // The room, the caller's seat and the event go out together, and the ring as soon as the room and the seat are
+    // there: one after another they made start → ring the sum of a LiveKit call, a JetStream publish and the join.
+    let joined: Awaited<ReturnType<CallsService['join']>>;
+    try {
+      [joined] = await Promise.all([this.join(userId, id, membership), this.rooms.create(id)]);
+    } catch (error) {
+      await announced;
+      await this.finish(id, 'room-gone');
+      throw error;
+    }
     this.push(others, 'call.incoming', { call: joined.call, callerId: userId, ring: false }, (to) => ({
       call: joined.call,
       callerId: userId,
       ring: invited.includes(to),
     }));
+    await announced;
     return joined;
   }
 
