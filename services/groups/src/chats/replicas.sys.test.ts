@@ -141,6 +141,66 @@ describe('groups replicas: one chat, two caches, no stale answer', () => {
     expect(reads.map((r) => r.status)).toEqual(Array(6).fill(404));
   });
 
+  it('a replica killed (kill -9) mid-stream loses nothing: retried sends are stored once, every member gets each in seq order, unread counts hold', async () => {
+    const writers = members.slice(2, 6);
+    /** Sends like the web client: a failed or unanswered send is retried with the same clientId until it is accepted. */
+    const sendUntilAccepted = async (who: Person, clientId: string, text: string): Promise<Message> => {
+      for (let attempt = 0; attempt < 40; attempt++) {
+        const result = await who.api
+          .call<Message>('POST', `/api/chats/${chatId}/messages`, { text, clientId })
+          .catch(() => ({ status: 0, body: undefined as unknown as Message }));
+        if (result.status === 201) return result.body;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      throw new Error(`${clientId} never accepted`);
+    };
+    const accepted: { who: Person; message: Message }[] = [];
+    const streams = writers.map(async (who, w) => {
+      for (let j = 0; j < 25; j++) accepted.push({ who, message: await sendUntilAccepted(who, `k${w}-${j}`, `kill ${w}:${j}`) });
+    });
+    // Mid-stream: the first replica dies without a word, and comes back with an empty cache.
+    await expect.poll(() => accepted.length, { timeout: 30_000 }).toBeGreaterThan(30);
+    await stack.services.groups[0]!.kill9();
+    await expect.poll(() => accepted.length, { timeout: 30_000 }).toBeGreaterThan(60);
+    await stack.services.groups[0]!.restart();
+    await Promise.all(streams);
+
+    const stored = await history(owner.api);
+    const ours = stored.filter((m) => m.clientId?.startsWith('k'));
+    // Each accepted send is stored exactly once, whatever number of tries it took.
+    expect(ours.map((m) => m.clientId).sort()).toEqual(accepted.map((a) => a.message.clientId).sort());
+    expect(new Set(stored.map((m) => m.seq)).size).toBe(stored.length);
+    // Every member has every message on its socket; merged by seq (as clients do) it is the stored order.
+    const storedSeqs = ours.map((m) => m.seq);
+    for (const person of [owner, ...members.filter((m) => m !== members[0])]) {
+      await expect
+        .poll(
+          () =>
+            new Set(
+              pushed(person)
+                .filter((m) => m.clientId?.startsWith('k'))
+                .map((m) => m.id),
+            ).size,
+          { timeout: 15_000 },
+        )
+        .toBe(ours.length);
+      const merged = [
+        ...new Set(
+          pushed(person)
+            .filter((m) => m.clientId?.startsWith('k'))
+            .map((m) => m.seq),
+        ),
+      ].sort((a, b) => a - b);
+      expect(merged).toEqual(storedSeqs);
+    }
+    // Unread: everything after the writer's own last message (sending reads), as each writer's own view says.
+    for (const writer of writers) {
+      const lastOwn = Math.max(...accepted.filter((a) => a.who === writer).map((a) => a.message.seq));
+      const view = await writer.api.call<ChatView>('GET', `/api/chats/${chatId}`);
+      expect(view.body.unreadCount, writer.id).toBe(stored.filter((m) => m.seq > lastOwn).length);
+    }
+  }, 180_000);
+
   it('a replica restarted with an empty cache gives the same answers', async () => {
     const [, vera] = members;
     const ask = async () => ({

@@ -207,13 +207,16 @@ export class MessagesService {
           await this.warm(entry.chat);
           continue;
         }
-        // Pushed before the retried-send answer is marked complete: a process that dies in between makes the retry
-        // push again (clients merge by seq), where the other order would leave the message never pushed.
+        // Pushed, and the push in NATS's hands, before the retried-send answer is marked complete: a process that dies
+        // in between makes the retry push again (clients merge by seq), where the other order would leave the message
+        // never pushed. Without the flush a kill -9 lost a push still in the client's buffer after the commit had
+        // reached Redis (replicas.sys.test.ts).
         this.pushes.send(
           entry.chat.participants.map((p) => p.user),
           'message.created',
           message,
         );
+        await this.pushes.flushed();
         await this.counters.commit(message, previewOf(message), dedupe);
         if (draft.readerId) this.marks.record(chatId, draft.readerId, reserved.seq);
         return message;

@@ -9,4 +9,9 @@ export class Pushes {
   send<T extends ServerFrameType>(userIds: Iterable<string>, type: T, data: ServerFrame<T>['data']): void {
     publishPush(this.nats, userIds, JSON.stringify({ type, data }));
   }
+
+  /** Resolves once NATS has everything published so far: the client buffers publishes, and a killed process loses them. */
+  flushed(): Promise<void> {
+    return this.nats.flush();
+  }
 }

@@ -75,8 +75,20 @@ describe('presence from gateway sockets', () => {
       (f) => f.type === 'presence' && (f.data as Presence).userId === annaId && (f.data as Presence).online,
     );
     expect(online.data).toMatchObject({ userId: annaId, online: true });
+    // Only an offline after that online counts (the watcher may have heard of an earlier one).
+    const heard = watching.frames.indexOf(online);
     await socket.close();
-    await watching.next((f) => f.type === 'presence' && (f.data as Presence).userId === annaId && !(f.data as Presence).online);
+    await expect
+      .poll(
+        () =>
+          watching.frames
+            .slice(heard + 1)
+            .some((f) => f.type === 'presence' && (f.data as Presence).userId === annaId && !(f.data as Presence).online),
+        {
+          timeout: 5_000,
+        },
+      )
+      .toBe(true);
     expect(strangerSocket.frames.filter((f) => f.type === 'presence')).toEqual([]);
     await watching.close();
     await strangerSocket.close();
@@ -85,6 +97,9 @@ describe('presence from gateway sockets', () => {
   it('tells nobody about a socket that dropped and came back within the grace period (a reload)', async () => {
     const watching = await TestSocket.open(`${stack.gatewayUrl(0).replace('http', 'ws')}/ws?access_token=${watcher.accessToken}`);
     const isAnna = (f: { type: string; data: unknown }) => f.type === 'presence' && (f.data as Presence).userId === annaId;
+    // Start from a settled offline: told to contacts already (past the 1 s grace), nothing pending.
+    await eventually((p) => !p.online);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
     const first = await connect();
     await watching.next((f) => isAnna(f) && (f.data as Presence).online);
     const heard = watching.frames.length;
