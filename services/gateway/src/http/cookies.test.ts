@@ -19,6 +19,11 @@ describe('refresh cookie', () => {
     expect(readCookie('', 'refresh_token')).toBeUndefined();
   });
 
+  it('takes a value that is not valid percent-encoding as no cookie, never as an error', () => {
+    expect(readCookie('refresh_token=%E0%A4%A', 'refresh_token')).toBeUndefined();
+    expect(readCookie('a=%; refresh_token=ok', 'refresh_token')).toBe('ok');
+  });
+
   it('is cleared with an expiry in the past', () => {
     expect(clearedRefreshCookie(false)).toMatch(/^refresh_token=; Path=\/api\/auth; Expires=Thu, 01 Jan 1970/);
   });

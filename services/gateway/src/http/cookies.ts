@@ -1,11 +1,17 @@
 export const REFRESH_COOKIE = 'refresh_token';
 const REFRESH_PATH = '/api/auth';
 
+/** A cookie's value, or undefined when it is absent or not valid percent-encoding (a forged value is no cookie). */
 export const readCookie = (header: string, name: string): string | undefined => {
   for (const part of header.split(';')) {
     const index = part.indexOf('=');
     if (index < 0) continue;
-    if (part.slice(0, index).trim() === name) return decodeURIComponent(part.slice(index + 1).trim());
+    if (part.slice(0, index).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(index + 1).trim());
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 };

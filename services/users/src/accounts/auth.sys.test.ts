@@ -84,6 +84,12 @@ describe('accounts and sessions through the gateway', () => {
     expect((await tab.call('POST', '/api/auth/refresh')).status).toBe(401);
   });
 
+  it('answers a malformed refresh cookie as no sign-in (401), not as a server error', async () => {
+    const forged = await client().call('POST', '/api/auth/refresh', undefined, { cookie: 'refresh_token=%E0%A4%A' });
+    expect(forged.status).toBe(401);
+    expect(forged.body).toMatchObject({ error: { code: 'REFRESH_TOKEN_INVALID' } });
+  });
+
   it('lets only one of two racing refreshes with the same token win, and treats the other as reuse', async () => {
     const tab = client();
     await tab.register(unique('race'), 'Race');
