@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildChatLoad, openLoopGo } from '../chat-client/driver.mjs';
-import { cpuCell, cpuMeter, LOAD_CORE, pinAll, stackProcesses } from '../lib/k6-harness.mjs';
+import { cpuCell, cpuMeter, LOAD_CORE, pinAll, STACK_CORE, STACK_CORE_COUNT, stackProcesses } from '../lib/k6-harness.mjs';
 import { openLoop } from '../lib/open-loop.mjs';
 import { SMOKE, report } from '../lib/results.mjs';
 import { startLoadStack, tokenMinter } from '../lib/stack.mjs';
@@ -160,7 +160,7 @@ const main = async () => {
         `${stored.toLocaleString('en-US')} messages in ${seeded.chats.length.toLocaleString('en-US')} group chats of 4 (${long.length} long chats of ${LONG_MESSAGES} messages, the rest sharing what is left), ` +
         `seeded by load/history/seed.mjs straight into messenger_groups (${seeded.seconds.store.toFixed(0)} s) and given the live state a real history leaves in Redis with the groups service's own classes: counter, preview, the newest ${WINDOW} messages (${seeded.seconds.redis.toFixed(0)} s). ` +
         `Then the groups replica was restarted: ready again in ${restartSeconds.toFixed(1)} s, by its own log ${groupsReady ? `stores and indexes ${groupsReady.storesMs} ms, membership index ${groupsReady.indexMs} ms, chat cache warmed ${groupsReady.cacheMs} ms` : '(no log line)'} (cumulative from its start), its cache filled before it said it was ready. ` +
-        `Requests from the Go load client (load/chat-client -open-loop, GOMAXPROCS=1: each starts on schedule whatever the earlier ones do; latencies in 1 % buckets), pinned apart from the stack (taskset; Node's fetch, used before, put a tail of its own on every row: /healthz p99 42 ms against 10 ms from Go): ` +
+        `Requests from the Go load client (load/chat-client -open-loop, GOMAXPROCS=1: each starts on schedule whatever the earlier ones do; latencies in 1 % buckets), pinned to core ${LOAD_CORE}, the stack to core${STACK_CORE_COUNT > 1 ? 's' : ''} ${STACK_CORE} (taskset; Node's fetch, used before, put a tail of its own on every row: /healthz p99 42 ms against 10 ms from Go): ` +
         `GET /livez and /healthz as baselines, then pages of ${PAGE} of the newest messages of a chat spread over all ${seeded.chats.length} chats, each by one of its members (access tokens minted with the stack's dev key), ${RATE}/s for ${SECONDS} s after ${WARMUP_SECONDS} s of the same not counted; ` +
         `then, from Node, ${OLD_PAGES} pages older than the window, one every ${OLD_EVERY} s (the gateway's timeout raised to 60 s for this run so the local store's scan is measured, not cut). ` +
         `"store commands" are the groups service's own count (messenger_store_commands_total) during each row.`,
