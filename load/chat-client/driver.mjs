@@ -2,27 +2,18 @@
 // each with its share of the users, all agreeing on every round through run.mjs's barrier. Their
 // reports carry latency histograms (1 % buckets, see histogram.go) that `merge` adds up and `stats`
 // reads percentiles from.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import { goBinary, goBuild } from '../lib/go-build.mjs';
 import { pin } from '../lib/proc.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-export const CHAT_LOAD_BINARY = join(homedir(), '.cache', 'messenger-tools', 'load', 'chat-load');
+export const CHAT_LOAD_BINARY = goBinary('chat-load');
 
-/** go build is incremental: a second or two when nothing changed. The binary stays outside the repository. */
-export const buildChatLoad = () => {
-  mkdirSync(dirname(CHAT_LOAD_BINARY), { recursive: true });
-  execFileSync('go', ['build', '-o', CHAT_LOAD_BINARY, '.'], {
-    cwd: HERE,
-    stdio: 'inherit',
-    env: { ...process.env, GOFLAGS: process.env.GOFLAGS ?? '-mod=mod' },
-  });
-  return CHAT_LOAD_BINARY;
-};
+export const buildChatLoad = () => goBuild(HERE, 'chat-load');
 
 /**
  * Starts the generator processes; users are dealt round-robin so each process holds members of every

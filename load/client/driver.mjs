@@ -1,26 +1,17 @@
 // Builds and drives the Go lean client (load/client/main.go): several client processes, each holding
 // a share of the sockets from its own loopback source addresses, their JSON progress lines summed.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import { goBinary, goBuild } from '../lib/go-build.mjs';
 import { pin, sleep } from '../lib/proc.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-export const CLIENT_BINARY = join(homedir(), '.cache', 'messenger-tools', 'load', 'lean-ws-client');
+export const CLIENT_BINARY = goBinary('lean-ws-client');
 
-/** go build is incremental: a second or two when nothing changed. The binary stays outside the repository. */
-export const buildClient = () => {
-  mkdirSync(dirname(CLIENT_BINARY), { recursive: true });
-  execFileSync('go', ['build', '-o', CLIENT_BINARY, '.'], {
-    cwd: HERE,
-    stdio: 'inherit',
-    env: { ...process.env, GOFLAGS: process.env.GOFLAGS ?? '-mod=mod' },
-  });
-  return CLIENT_BINARY;
-};
+export const buildClient = () => goBuild(HERE, 'lean-ws-client');
 
 const ZERO = { total: 0, dialed: 0, opened: 0, failed: 0, closed: 0, events: 0, bytes: 0 };
 
