@@ -134,7 +134,8 @@ export const ROUTES = [
     method: 'GET',
     path: '/api/users/presence',
     subject: SUBJECT.users.presence,
-    summary: 'Online status and last seen time of up to 100 users (`?ids=a,b,c`)',
+    summary:
+      'Online status and last seen time of up to 100 users (`?ids=a,b,c`); only people who share a chat with you (and you) are answered',
     tag: 'users',
     auth: 'required',
     query: PresenceQuery,

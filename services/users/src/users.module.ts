@@ -51,12 +51,13 @@ export class UsersModule {
       windowSeconds: config.LOGIN_THROTTLE_WINDOW_SECONDS,
     });
     const presenceRepository = new PresenceRepository(redis, config.PRESENCE_GATEWAY_TTL_MS);
+    const outlets = presenceOutlets(runtime.nats, presenceRepository, logger);
     const announcer = new PresenceAnnouncer(
-      presenceOutlets(runtime.nats, presenceRepository, logger),
+      outlets,
       { windowMs: config.PRESENCE_ANNOUNCE_WINDOW_MS, offlineGraceMs: config.PRESENCE_OFFLINE_GRACE_MS },
       logger,
     );
-    const presence = new PresenceService(presenceRepository, users, announcer);
+    const presence = new PresenceService(presenceRepository, users, announcer, outlets);
     const sweeper = setInterval(() => {
       presence.sweep(config.PRESENCE_SWEEP_MS).catch((error: unknown) => logger.warn({ err: error }, 'presence sweep failed'));
     }, config.PRESENCE_SWEEP_MS);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDate } from './common.js';
+import { Id, IsoDate, noDirectionControls } from './common.js';
 import { UserSummary } from './users.js';
 
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
@@ -90,7 +90,13 @@ export const Chat = z.object({
 });
 export type Chat = z.infer<typeof Chat>;
 
-export const ChatName = z.string().trim().min(1).max(100).refine(cleanLine, 'must not contain control characters or broken Unicode');
+export const ChatName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .refine(cleanLine, 'must not contain control characters or broken Unicode')
+  .refine(noDirectionControls, 'must not contain text-direction override characters');
 export const ChatDescription = z.string().trim().max(500).refine(cleanText, 'must not contain control characters or broken Unicode');
 
 export const ChatIdParams = z.strictObject({ chatId: Id });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDate } from './common.js';
+import { Id, IsoDate, noDirectionControls } from './common.js';
 
 // Display names may be in any script (Cyrillic is the common case), but never blank, never control
 // characters, and never broken UTF-16 (a lone surrogate would be silently rewritten to U+FFFD on save).
@@ -18,7 +18,8 @@ export const DisplayName = z
   .min(1)
   .max(64)
   .refine(noControlChars, 'must not contain control characters')
-  .refine(wellFormed, 'must be well-formed Unicode');
+  .refine(wellFormed, 'must be well-formed Unicode')
+  .refine(noDirectionControls, 'must not contain text-direction override characters');
 export const Password = z.string().min(8).max(128);
 export const Bio = z
   .string()

@@ -59,7 +59,7 @@ export class PresenceAnnouncer {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.flushing;
-    await this.flush(Number.POSITIVE_INFINITY);
+    await this.flush(Number.POSITIVE_INFINITY).catch((error: unknown) => this.logger.warn({ err: error }, 'presence announcement failed'));
   }
 
   private schedule(inMs: number): void {

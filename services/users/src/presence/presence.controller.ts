@@ -29,7 +29,7 @@ export class PresenceController {
   }
 
   @MessagePattern(SUBJECT.users.presence)
-  async statuses(@AuthCaller() _caller: Caller, @Payload(new ZodPipe(PresenceQuery)) query: z.infer<typeof PresenceQuery>) {
-    return { items: await this.presence.statuses(query.ids) };
+  async statuses(@AuthCaller() caller: Caller, @Payload(new ZodPipe(PresenceQuery)) query: z.infer<typeof PresenceQuery>) {
+    return { items: await this.presence.statuses(caller.userId, query.ids) };
   }
 }

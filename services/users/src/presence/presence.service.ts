@@ -1,6 +1,7 @@
 import type { PresenceStatus } from '@messenger/contracts';
+import { ServiceError } from '@messenger/kit';
 import type { UserCache } from '../accounts/user-cache.js';
-import type { PresenceAnnouncer } from './presence-announcer.js';
+import type { PresenceAnnouncer, PresenceOutlets } from './presence-announcer.js';
 import type { PresenceRepository } from './presence.repository.js';
 
 export class PresenceService {
@@ -8,6 +9,7 @@ export class PresenceService {
     private readonly presence: PresenceRepository,
     private readonly users: UserCache,
     private readonly announcer: PresenceAnnouncer,
+    private readonly outlets: Pick<PresenceOutlets, 'contactsOf'>,
   ) {}
 
   async socketOpened(userId: string, gatewayId: string): Promise<void> {
@@ -28,8 +30,15 @@ export class PresenceService {
     for (const { userId, at } of await this.presence.sweep()) this.wentOffline(userId, at);
   }
 
-  async statuses(userIds: string[]): Promise<PresenceStatus[]> {
-    const unique = [...new Set(userIds)];
+  /**
+   * Online state and last seen of the people the caller shares a chat with (and the caller's own); anyone else is
+   * left out, as an unknown id is, so a stranger learns neither when someone was last seen nor that they exist.
+   */
+  async statuses(callerId: string, userIds: string[]): Promise<PresenceStatus[]> {
+    const contacts = (await this.outlets.contactsOf([callerId]))?.get(callerId);
+    if (!contacts) throw new ServiceError('SERVICE_UNAVAILABLE', 'who you share chats with is unknown right now; try again');
+    const visible = new Set([callerId, ...contacts]);
+    const unique = [...new Set(userIds)].filter((id) => visible.has(id));
     const [states, known] = await Promise.all([this.presence.states(unique), this.users.getMany(unique)]);
     return unique.flatMap((id, i) => {
       const user = known.get(id);

@@ -21,6 +21,8 @@ describe('presence from gateway sockets', () => {
     await watcher.register(`w_${randomBytes(4).toString('hex')}`, 'Watcher');
     anna = new ApiClient(stack.gatewayUrl(1));
     annaId = (await anna.register(`anna_${randomBytes(4).toString('hex')}`, 'Анна')).id;
+    // Presence is for people who share a chat.
+    expect((await watcher.call('POST', '/api/chats/personal', { userId: annaId })).status).toBeLessThan(300);
   });
   afterAll(async () => stack?.stop());
 
@@ -112,6 +114,16 @@ describe('presence from gateway sockets', () => {
     await again.close();
     await watching.next((f) => isAnna(f) && !(f.data as Presence).online);
     await watching.close();
+  });
+
+  it('tells a stranger nothing: not whether someone is online, not when they were last seen, not that they exist', async () => {
+    const stranger = new ApiClient(stack.gatewayUrl(0));
+    const strangerId = (await stranger.register(`x_${randomBytes(4).toString('hex')}`, 'Stranger')).id;
+    const asked = await stranger.call<{ items: Presence[] }>('GET', `/api/users/presence?ids=${annaId},${strangerId}`);
+    expect(asked.status).toBe(200);
+    expect(asked.body.items.map((p) => p.userId)).toEqual([strangerId]);
+    // Anna's contact still sees her.
+    expect((await status()).userId).toBe(annaId);
   });
 
   it('refuses a malformed id list naming the field', async () => {
