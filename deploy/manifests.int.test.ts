@@ -302,6 +302,18 @@ describe('deploy/k8s/overlays/prod', () => {
     expect(Object.keys(annotations).filter((key) => /affinity|session-cookie|upstream-hash-by/.test(key))).toEqual([]);
     expect(find(rendered.prod.resources, 'Service', 'gateway')!.spec).not.toMatchObject({ sessionAffinity: 'ClientIP' });
   });
+
+  it('keeps /ws out of the ingress access log (its query holds the access token), on the product host', () => {
+    const ws = find(rendered.prod.resources, 'Ingress', 'messenger-ws')!;
+    const main = find(rendered.prod.resources, 'Ingress', 'messenger')!;
+    const annotations = ws.metadata.annotations ?? {};
+    expect(annotations['nginx.ingress.kubernetes.io/enable-access-log']).toBe('false');
+    expect(annotations['nginx.ingress.kubernetes.io/proxy-read-timeout']).toBe('3600');
+    const rules = (ingress: typeof ws) =>
+      (ingress.spec as { rules: { host: string; http: { paths: { path: string; pathType: string }[] } }[] }).rules;
+    expect(rules(ws).map((r) => r.host)).toEqual(rules(main).map((r) => r.host));
+    expect(rules(ws)[0]!.http.paths).toMatchObject([{ path: '/ws', pathType: 'Exact' }]);
+  });
 });
 
 // ---- docker-compose.yml ------------------------------------------------------------------------------------------
@@ -369,6 +381,17 @@ describe('docker-compose.yml', () => {
     expect(ws).toContain('proxy_set_header X-Forwarded-For $remote_addr');
     expect(ws).toMatch(/proxy_read_timeout 3600s/);
     expect(nginx).not.toMatch(/\b(ip_hash|hash|sticky)\b/);
+  });
+
+  it('logs requests at nginx by path only, so the token in /ws?access_token= never reaches a log', () => {
+    const nginx = read('deploy/compose/nginx.conf').replace(/#.*$/gm, '');
+    const format = /log_format messenger ([^;]*);/.exec(nginx)?.[1] ?? '';
+    expect(format).toContain('$uri');
+    expect(format).not.toMatch(/\$(request|request_uri|args|query_string|arg_\w+)\b/);
+    // Every access_log line uses that format or is off; none falls back to the default, which logs $request.
+    const logs = [...nginx.matchAll(/access_log ([^;]*);/g)].map((m) => m[1]!.trim());
+    expect(logs.length).toBeGreaterThan(0);
+    for (const line of logs) expect(line === 'off' || line.endsWith(' messenger'), line).toBe(true);
   });
 
   it('hardens the app containers and builds them from their Dockerfiles', () => {
