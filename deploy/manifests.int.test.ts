@@ -328,6 +328,8 @@ interface ComposeService {
   secrets?: string[];
   ports?: string[];
   deploy?: { replicas?: number };
+  command?: string[] | string;
+  volumes?: string[];
 }
 interface ComposeFile {
   services: Record<string, ComposeService>;
@@ -381,6 +383,15 @@ describe('docker-compose.yml', () => {
     expect(ws).toContain('proxy_set_header X-Forwarded-For $remote_addr');
     expect(ws).toMatch(/proxy_read_timeout 3600s/);
     expect(nginx).not.toMatch(/\b(ip_hash|hash|sticky)\b/);
+  });
+
+  it('lets NATS carry an avatar: the compose server reads a config with the same max_payload as k8s', () => {
+    expect(compose.services.nats!.command).toEqual(['-c', '/etc/nats/nats.conf']);
+    expect(compose.services.nats!.volumes).toContain('./deploy/compose/nats.conf:/etc/nats/nats.conf:ro');
+    const payload = (file: string) => /^max_payload:\s*(\S+)/m.exec(read(file))?.[1];
+    expect(payload('deploy/compose/nats.conf')).toBe('8MB');
+    expect(payload('deploy/compose/nats.conf')).toBe(payload('deploy/k8s/base/nats.conf'));
+    expect(read('deploy/compose/nats.conf')).toMatch(/jetstream \{[^}]*store_dir: \/data/);
   });
 
   it('logs requests at nginx by path only, so the token in /ws?access_token= never reaches a log', () => {
