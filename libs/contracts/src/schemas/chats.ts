@@ -185,4 +185,9 @@ export type Membership = z.infer<typeof Membership>;
 
 export const ChatAvatarUpload = z.strictObject({ chatId: Id, image: z.base64().max(Math.ceil((5 * 1024 * 1024 * 4) / 3) + 4) });
 /** A chat avatar URL is a capability: `sig` proves a member was handed it (an <img> tag sends no token). */
-export const ChatAvatarQuery = z.strictObject({ v: z.coerce.number().int().min(1), sig: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/) });
+export const ChatAvatarQuery = z.strictObject({
+  v: z.coerce.number().int().min(1),
+  /** Unix seconds after which the signed URL no longer opens the picture. */
+  exp: z.coerce.number().int().min(0),
+  sig: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+});

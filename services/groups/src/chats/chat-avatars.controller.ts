@@ -19,6 +19,6 @@ export class ChatAvatarsController {
   /** Public route: the signature in the URL is the permission. */
   @MessagePattern(SUBJECT.groups.avatar)
   get(@Payload(new ZodPipe(AvatarRequest)) request: z.infer<typeof AvatarRequest>) {
-    return this.avatars.get(request.chatId, request.v, request.sig);
+    return this.avatars.get(request.chatId, request.v, request.exp, request.sig);
   }
 }

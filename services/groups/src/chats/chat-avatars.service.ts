@@ -42,8 +42,8 @@ export class ChatAvatarsService {
     return this.chatsService.view(updated, userId);
   }
 
-  async get(chatId: string, version: number, signature: string): Promise<BinaryReply> {
-    if (!this.signer.verify(chatId, version, signature)) throw notFound('avatar');
+  async get(chatId: string, version: number, expiresAt: number, signature: string): Promise<BinaryReply> {
+    if (!this.signer.verify(chatId, version, expiresAt, signature)) throw notFound('avatar');
     const chat = (await this.state.get(chatId))?.chat;
     if (!chat || chat.avatarVersion === null) throw notFound('avatar');
     const avatar = await this.store.find(chatId, chat.avatarVersion);

@@ -32,7 +32,7 @@ describe('group pictures', () => {
   it('stores the picture and hands members a signed URL that serves it', async () => {
     const upload = await owner.call<ChatBody>('PUT', `/api/chats/${chatId}/avatar`, await png(), { 'content-type': 'image/png' });
     expect(upload.status).toBe(200);
-    expect(upload.body.avatarUrl).toMatch(new RegExp(`^/api/chats/${chatId}/avatar\\?v=\\d+&sig=[A-Za-z0-9_-]{32}$`));
+    expect(upload.body.avatarUrl).toMatch(new RegExp(`^/api/chats/${chatId}/avatar\\?v=\\d+&exp=\\d+&sig=[A-Za-z0-9_-]{32}$`));
     const seenByMember = (await member.call<ChatBody>('GET', `/api/chats/${chatId}`)).body.avatarUrl;
     expect(seenByMember).toBe(upload.body.avatarUrl);
     const served = await fetch(`${stack.gatewayUrl()}${upload.body.avatarUrl}`);
