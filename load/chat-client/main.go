@@ -44,10 +44,7 @@ func main() {
 	s := &sockets{problems: map[string]int{}, stats: stats, limitUs: int64(cfg.LimitMs * 1000)}
 	s.open(&cfg, users, time.Duration(cfg.ConnectSpreadMs)*time.Millisecond)
 
-	client := &http.Client{
-		Timeout:   10 * time.Second,
-		Transport: &http.Transport{MaxIdleConns: 2048, MaxIdleConnsPerHost: 2048, IdleConnTimeout: 5 * time.Minute, DisableCompression: true},
-	}
+	client := apiClient(10*time.Second, 2048)
 	barrierClient := &http.Client{Timeout: 15 * time.Minute}
 	answer := barrier(barrierClient, cfg.BarrierURL, "ready", roundReport{Alive: s.alive.Load(), Problems: s.problemsSnapshot()})
 	for answer.Next != nil {
@@ -89,4 +86,12 @@ func barrier(client *http.Client, base, name string, report roundReport) barrier
 func fail(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "chat-load: "+format+"\n", args...)
 	os.Exit(1)
+}
+
+// apiClient talks to the gateway: keep-alive connections kept for reuse (an open loop opens many at once), no gzip.
+func apiClient(timeout time.Duration, idle int) *http.Client {
+	return &http.Client{
+		Timeout:   timeout,
+		Transport: &http.Transport{MaxIdleConns: idle, MaxIdleConnsPerHost: idle, IdleConnTimeout: 5 * time.Minute, DisableCompression: true},
+	}
 }

@@ -39,10 +39,7 @@ func runOpenLoop(planFile string) {
 	if len(plan.Requests) == 0 || plan.Rate <= 0 {
 		fail("plan: no requests or no rate")
 	}
-	client := &http.Client{
-		Timeout:   90 * time.Second,
-		Transport: &http.Transport{MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024, IdleConnTimeout: 5 * time.Minute, DisableCompression: true},
-	}
+	client := apiClient(90*time.Second, 1024)
 	latency := newHistogram()
 	var ok, errors atomic.Int64
 	var wg sync.WaitGroup

@@ -38,12 +38,7 @@ export class MembershipIndex {
     return this.redis.smembers(userKey.chats(userId));
   }
 
-  /** Everyone who shares at least one chat with the user. */
-  async contactsOf(userId: string): Promise<string[]> {
-    return (await this.contactsOfMany([userId])).get(userId)!;
-  }
-
-  /** contactsOf for many users in two round trips: their chats, then each chat's members once. */
+  /** Everyone who shares at least one chat with each user, in two round trips: their chats, then each chat's members once. */
   async contactsOfMany(userIds: string[]): Promise<Map<string, string[]>> {
     const chatsOf = await this.readSets(userIds.map((id) => userKey.chats(id)));
     const chatIds = [...new Set(chatsOf.flat())];
