@@ -19,6 +19,7 @@ export const EVENT = {
   memberRemoved: 'events.chat.member-removed',
   chatDeleted: 'events.chat.deleted',
   callSettingsChanged: 'events.chat.call-settings-changed',
+  rolesChanged: 'events.chat.roles-changed',
   callStarted: 'events.call.started',
   callEnded: 'events.call.ended',
 } as const;
@@ -29,6 +30,8 @@ export const EVENT_SCHEMAS = {
   [EVENT.memberRemoved]: z.object({ chatId: z.string(), userIds: z.array(z.string()) }),
   [EVENT.chatDeleted]: z.object({ chatId: z.string(), memberIds: z.array(z.string()) }),
   [EVENT.callSettingsChanged]: z.object({ chatId: z.string(), callSettings: CallSettings }),
+  /** Whose role changed (promotion, demotion, ownership transfer): what they may publish in a live call follows. */
+  [EVENT.rolesChanged]: z.object({ chatId: z.string(), userIds: z.array(z.string()) }),
   [EVENT.callStarted]: z.object({ call: Call }),
   [EVENT.callEnded]: z.object({ call: Call, durationSeconds: z.number().int() }),
 } as const;

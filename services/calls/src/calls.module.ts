@@ -86,7 +86,7 @@ export class CallsModule {
     const groupFacts = await consumeEvents(nats, logger, {
       stream: STREAMS.groups.name,
       durable: 'calls-group-facts',
-      subjects: [EVENT.memberRemoved, EVENT.chatDeleted, EVENT.callSettingsChanged],
+      subjects: [EVENT.memberRemoved, EVENT.chatDeleted, EVENT.callSettingsChanged, EVENT.rolesChanged],
       handle: (subject, payload) => handleGroupFact(calls, subject, payload),
     });
     runtime.onShutdown(() => groupFacts.stop());

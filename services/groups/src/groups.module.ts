@@ -84,9 +84,7 @@ export class GroupsModule {
     const events = new GroupEvents(new EventPublisher(nats), logger);
     const messaging = new MessagesService(state, counters, messages, marks, pushes);
     const chatsService = new ChatsService(state, index, chats, messages, counters, messaging, users, pushes, config.MAX_MEMBERS, signer);
-    const members = new MembersService(state, chatsService, messaging, users, pushes, (chat, userIds) =>
-      events.memberRemoved(chat, userIds),
-    );
+    const members = new MembersService(state, chatsService, messaging, users, pushes, events);
     // The CALLS stream belongs to the calls service; it is created here too so this consumer can start first.
     await ensureStream(nats, STREAMS.calls, config.STREAM_REPLICAS);
     const facts = new CallFacts(state, chatsService, messaging);

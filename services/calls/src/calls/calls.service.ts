@@ -115,7 +115,7 @@ export class CallsService {
     }
     this.logger.info({ callId, userId, event: 'call.joined' }, 'joined call');
     this.push(await this.sessions.audience(callId), 'call.updated', updated);
-    return { call: updated, join: await this.grant(userId, callId, call.type, membership) };
+    return { call: updated, join: await this.grant(userId, callId, call.type, membership, result.seat) };
   }
 
   async decline(userId: string, callId: string): Promise<Call> {
@@ -181,10 +181,19 @@ export class CallsService {
    * and with muteAll on, members' live microphones are muted through the room API.
    */
   async callSettingsChanged(chatId: string): Promise<void> {
+    await this.applyRules(chatId);
+  }
+
+  /** A promotion, demotion or transfer in the middle of a call changes what those people may publish at once. */
+  async rolesChanged(chatId: string, userIds: string[]): Promise<void> {
+    await this.applyRules(chatId, userIds);
+  }
+
+  private async applyRules(chatId: string, only?: string[]): Promise<void> {
     const callId = await this.sessions.liveCallOfChat(chatId);
     const call = callId ? await this.sessions.get(callId) : null;
     if (!call) return;
-    for (const userId of call.participants) {
+    for (const userId of call.participants.filter((id) => !only || only.includes(id))) {
       const membership = await this.directory.membership(chatId, userId).catch(() => null);
       if (!membership) continue;
       await this.rooms.updatePermissions(call.id, userId, callGrant({ room: call.id, membership, callType: call.type }));
@@ -224,17 +233,45 @@ export class CallsService {
     if (membership?.callSettings.muteAll && membership.role === 'member') await this.rooms.muteMicrophone(callId, userId);
   }
 
-  /** LiveKit says the person's media is connected: the call setup time is measured from their last join. */
-  async mediaJoined(callId: string, userId: string, now = Date.now()): Promise<void> {
-    const [call, timeline] = await Promise.all([this.sessions.get(callId), this.sessions.timeline(callId)]);
+  /**
+   * LiveKit says someone's media is connected. Only the holder of a current seat, still a member of the chat,
+   * belongs there: a token kept from before a removal, a leave or a later join is turned out at once. For the
+   * others the call setup time is measured from their last join.
+   */
+  async mediaJoined(callId: string, userId: string, seat: string | undefined, now = Date.now()): Promise<void> {
+    const [call, current, timeline] = await Promise.all([
+      this.sessions.get(callId),
+      this.sessions.seatOf(callId, userId),
+      this.sessions.timeline(callId),
+    ]);
+    if (!call || call.status === 'ended' || !seat || current !== seat) {
+      this.logger.warn({ callId, userId, event: 'call.media-refused' }, 'connected to the media without a seat in the call');
+      await this.rooms.removeParticipant(callId, userId);
+      return;
+    }
+    const member = await this.directory.membership(call.chatId, userId).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof ServiceError && error.payload.code === 'NOT_FOUND') return false;
+        throw error;
+      },
+    );
+    if (!member) {
+      this.logger.warn({ callId, userId, event: 'call.media-refused' }, 'connected to the media but no longer in the chat');
+      await this.dropFromCall(callId, [userId]);
+      return;
+    }
     const joined = timeline.filter((entry) => entry.kind === 'join' && entry.userId === userId).at(-1);
-    if (call && joined && now >= joined.at) this.metrics.setupDuration.record((now - joined.at) / 1000, { 'call.type': call.type });
+    if (joined && now >= joined.at) this.metrics.setupDuration.record((now - joined.at) / 1000, { 'call.type': call.type });
   }
 
-  /** LiveKit says the person's media is gone (tab closed, network lost past the departure timeout). */
-  async mediaLeft(callId: string, userId: string): Promise<void> {
-    const outcome = await this.sessions.leave(callId, userId, this.rules.emptyGraceMs);
-    if (outcome === 'not-in-call' || outcome === 'gone' || outcome === 'already-ended') return;
+  /**
+   * LiveKit says the person's media is gone (tab closed, network lost past the departure timeout). Word about
+   * an older connection (another seat) does not take out someone who has joined again since.
+   */
+  async mediaLeft(callId: string, userId: string, seat: string | undefined): Promise<void> {
+    const outcome = await this.sessions.leave(callId, userId, this.rules.emptyGraceMs, { seat: seat ?? '' });
+    if (outcome === 'not-in-call' || outcome === 'gone' || outcome === 'already-ended' || outcome === 'stale') return;
     await this.sessions.note(callId, 'leave', userId);
     if (outcome === 'ended') await this.announceEnd(callId);
     else this.push(await this.sessions.audience(callId), 'call.updated', (await this.sessions.get(callId))!);
@@ -315,9 +352,9 @@ export class CallsService {
     return call;
   }
 
-  private async grant(userId: string, room: string, type: Call['type'], membership: Membership) {
+  private async grant(userId: string, room: string, type: Call['type'], membership: Membership, seat: string) {
     const user = await this.directory.user(userId);
-    return this.rooms.token(user, callGrant({ room, membership, callType: type }), { startMuted: startsMuted(membership) });
+    return this.rooms.token(user, callGrant({ room, membership, callType: type }), { startMuted: startsMuted(membership), seat });
   }
 
   private push<T extends ServerFrameType>(

@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALL_SETTINGS, type Role } from '@messenger/contracts';
 import { callGrant } from './call-grants.js';
 
-const grant = (role: Role, chatType: 'personal' | 'group' | 'channel', onlyAdminsCanSpeak: boolean) =>
+const grant = (role: Role, chatType: 'personal' | 'group' | 'channel', onlyAdminsCanSpeak: boolean, callType: 'audio' | 'video' = 'video') =>
   callGrant({
     room: 'r',
-    callType: 'video',
+    callType,
     membership: { role, chatType, callSettings: { ...DEFAULT_CALL_SETTINGS, onlyAdminsCanSpeak } },
   });
 
@@ -17,11 +17,27 @@ describe('call grants', () => {
     ['admin', 'group', true, true],
     ['owner', 'group', true, true],
     ['member', 'personal', true, true],
-  ] as const)('%s in a %s chat with onlyAdminsCanSpeak=%s may publish the microphone: %s', (role, chatType, only, microphone) => {
+  ] as const)('%s in a %s chat with onlyAdminsCanSpeak=%s may speak and share a screen: %s', (role, chatType, only, speaks) => {
     const sources = grant(role, chatType, only).canPublishSources ?? [];
-    expect(sources.includes(TrackSource.MICROPHONE)).toBe(microphone);
-    expect(sources.includes(TrackSource.SCREEN_SHARE_AUDIO)).toBe(microphone);
+    expect(sources.includes(TrackSource.MICROPHONE)).toBe(speaks);
+    expect(sources.includes(TrackSource.SCREEN_SHARE)).toBe(speaks);
+    expect(sources.includes(TrackSource.SCREEN_SHARE_AUDIO)).toBe(speaks);
     expect(sources).toContain(TrackSource.CAMERA);
+  });
+
+  it('gives no camera in an audio call, to anyone', () => {
+    for (const role of ['owner', 'admin', 'member'] as const) {
+      const sources = grant(role, 'group', false, 'audio').canPublishSources ?? [];
+      expect(sources).not.toContain(TrackSource.CAMERA);
+      expect(sources).toContain(TrackSource.MICROPHONE);
+    }
+  });
+
+  it('closes publishing altogether for a listener in an audio call, since LiveKit reads no sources as any source', () => {
+    const g = grant('member', 'group', true, 'audio');
+    expect(g.canPublishSources).toEqual([]);
+    expect(g.canPublish).toBe(false);
+    expect(grant('member', 'group', true, 'video').canPublish).toBe(true);
   });
 
   it('limits the token to one room and never lets a participant rename itself', () => {

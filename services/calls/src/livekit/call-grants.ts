@@ -7,23 +7,29 @@ export interface GrantInput {
   callType: 'audio' | 'video';
 }
 
+/** Whether this member may be heard in the chat's calls: `onlyAdminsCanSpeak` leaves that to owner and admins. */
+export const maySpeak = (membership: GrantInput['membership']): boolean =>
+  membership.chatType === 'personal' ||
+  membership.role === 'owner' ||
+  membership.role === 'admin' ||
+  !membership.callSettings.onlyAdminsCanSpeak;
+
 /**
  * What a participant may do in the room, decided here and carried in the token, so LiveKit itself
  * refuses the rest:
- * - `onlyAdminsCanSpeak`: members publish no microphone (nor screen audio); owner and admins do.
- * - screen sharing (with its audio) is allowed to whoever may speak.
- * - a personal chat has no roles: both may publish everything.
+ * - the microphone, and a shared screen with its audio, to whoever may speak (`maySpeak`);
+ * - the camera in video calls only.
+ * A participant with nothing to publish gets `canPublish: false`: LiveKit reads an empty source list as "any".
  */
-export const callGrant = ({ room, membership }: GrantInput): VideoGrant => {
-  const privileged = membership.chatType === 'personal' || membership.role === 'owner' || membership.role === 'admin';
-  const maySpeak = privileged || !membership.callSettings.onlyAdminsCanSpeak;
-  const sources = [TrackSource.CAMERA, TrackSource.SCREEN_SHARE];
-  if (maySpeak) sources.push(TrackSource.MICROPHONE, TrackSource.SCREEN_SHARE_AUDIO);
+export const callGrant = ({ room, membership, callType }: GrantInput): VideoGrant => {
+  const sources: TrackSource[] = [];
+  if (callType === 'video') sources.push(TrackSource.CAMERA);
+  if (maySpeak(membership)) sources.push(TrackSource.MICROPHONE, TrackSource.SCREEN_SHARE, TrackSource.SCREEN_SHARE_AUDIO);
   return {
     roomJoin: true,
     room,
     canSubscribe: true,
-    canPublish: true,
+    canPublish: sources.length > 0,
     canPublishData: true,
     canPublishSources: sources,
     canUpdateOwnMetadata: false,

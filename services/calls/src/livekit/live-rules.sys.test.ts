@@ -35,9 +35,64 @@ describe('group decisions reach a live call', () => {
     const joined = (await member.call<StartBody>('POST', `/api/calls/${started.call.id}/join`)).body;
     const room = new Room();
     await room.connect(joined.join.url, joined.join.token, { autoSubscribe: false, dynacast: false });
-    return { callId: started.call.id, room };
+    return { callId: started.call.id, room, join: joined.join };
   };
   const memberInRoom = async (callId: string) => (await rooms.listParticipants(callId)).find((p) => p.identity === memberId);
+  /** Polls until the check holds or the time is up; answers whether it held. */
+  const eventually = async (check: () => Promise<boolean>, timeoutMs = 3_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return true;
+  };
+  const canPublish = async (callId: string, source: TrackSource) =>
+    (await memberInRoom(callId))?.permission?.canPublishSources.includes(source) ?? false;
+
+  it('turns out a connection made with a token whose seat is gone: after a leave, and after a removal from the group', async () => {
+    const { callId, room, join } = await startWithMemberConnected();
+    expect((await member.call('POST', `/api/calls/${callId}/leave`)).status).toBe(200);
+    expect(await eventually(async () => (await memberInRoom(callId)) === undefined)).toBe(true);
+    await room.disconnect();
+    // The same token still passes LiveKit's own check for ten minutes: the calls service turns it out.
+    const back = new Room();
+    // Turned out at once or a moment after connecting: either way it must not stay.
+    await back.connect(join.url, join.token, { autoSubscribe: false, dynacast: false }).catch(() => undefined);
+    expect(await eventually(async () => (await memberInRoom(callId)) === undefined)).toBe(true);
+    await back.disconnect();
+
+    const again = (await member.call<StartBody>('POST', `/api/calls/${callId}/join`)).body;
+    const seated = new Room();
+    await seated.connect(again.join.url, again.join.token, { autoSubscribe: false, dynacast: false });
+    expect((await owner.call('DELETE', `/api/chats/${chatId}/members/${memberId}`)).status).toBe(204);
+    expect(await eventually(async () => (await memberInRoom(callId)) === undefined)).toBe(true);
+    await seated.disconnect();
+    const intruder = new Room();
+    await intruder.connect(again.join.url, again.join.token, { autoSubscribe: false, dynacast: false }).catch(() => undefined);
+    expect(await eventually(async () => (await memberInRoom(callId)) === undefined)).toBe(true);
+    // Turned out, and not counted in: the call does not list them.
+    const active = (await owner.call<{ items: { id: string; participants: string[] }[] }>('GET', '/api/calls/active')).body.items;
+    expect(active.find((c) => c.id === callId)?.participants).not.toContain(memberId);
+    await intruder.disconnect();
+    await owner.call('POST', `/api/calls/${callId}/end`);
+  });
+
+  it('gives a member promoted mid-call the microphone and screen at once, and takes them back on demotion', async () => {
+    const { callId, room } = await startWithMemberConnected();
+    await owner.call('PATCH', `/api/chats/${chatId}`, { callSettings: { onlyAdminsCanSpeak: true } });
+    expect(await eventually(async () => !(await canPublish(callId, TrackSource.MICROPHONE)))).toBe(true);
+    expect(await canPublish(callId, TrackSource.SCREEN_SHARE)).toBe(false);
+    expect((await owner.call('PATCH', `/api/chats/${chatId}/members/${memberId}`, { role: 'admin' })).status).toBe(200);
+    expect(await eventually(() => canPublish(callId, TrackSource.MICROPHONE))).toBe(true);
+    expect(await canPublish(callId, TrackSource.SCREEN_SHARE)).toBe(true);
+    expect((await owner.call('PATCH', `/api/chats/${chatId}/members/${memberId}`, { role: 'member' })).status).toBe(200);
+    expect(await eventually(async () => !(await canPublish(callId, TrackSource.MICROPHONE)))).toBe(true);
+    // An audio call gives nobody a camera.
+    expect(await canPublish(callId, TrackSource.CAMERA)).toBe(false);
+    await room.disconnect();
+    await owner.call('POST', `/api/calls/${callId}/end`);
+  });
 
   it('changes a connected member’s permissions when the call settings change', async () => {
     const { callId, room } = await startWithMemberConnected();

@@ -92,6 +92,28 @@ describe('LiveKit webhooks', () => {
     await room.disconnect(); // a closed tab: no /leave request, only LiveKit knows
     expect((await until(call, (c) => !c?.participants.includes(memberId)))?.participants).not.toContain(memberId);
   });
+
+  it('keeps someone who joined again when LiveKit’s word about their older connection comes late', async () => {
+    const { member, memberId, started, call } = await setup(stack);
+    const seatIn = (token: string) =>
+      (JSON.parse(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).metadata) as { seat: string }).seat;
+    const first = (await member.call<StartBody>('POST', `/api/calls/${started.call.id}/join`)).body;
+    const second = (await member.call<StartBody>('POST', `/api/calls/${started.call.id}/join`)).body; // a reload
+    const left = (seat: string) =>
+      JSON.stringify({
+        event: 'participant_left',
+        id: `EV_${randomBytes(6).toString('hex')}`,
+        createdAt: String(Math.floor(Date.now() / 1000)),
+        room: { name: started.call.id },
+        participant: { identity: memberId, metadata: JSON.stringify({ seat }) },
+      });
+    const late = left(seatIn(first.join.token));
+    expect((await post(late, await signed(late))).status).toBe(200);
+    expect((await call())?.participants).toContain(memberId);
+    const current = left(seatIn(second.join.token));
+    expect((await post(current, await signed(current))).status).toBe(200);
+    expect((await call())?.participants).not.toContain(memberId);
+  });
 });
 
 describe('reconciliation when webhooks are lost', () => {

@@ -1,9 +1,19 @@
-import { TrackSource, WebhookReceiver } from 'livekit-server-sdk';
+import { TrackSource, WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
 import type { Redis } from 'ioredis';
 import { ServiceError, type Logger } from '@messenger/kit';
 import type { CallsService } from '../calls/calls.service.js';
 
 const SEEN_SECONDS = 24 * 3600;
+
+/** The seat our token put in the participant's metadata (LiveKit copies it from the token; nobody may change it). */
+const seatOf = (metadata: string | undefined): string | undefined => {
+  try {
+    const seat = (JSON.parse(metadata ?? '{}') as { seat?: unknown }).seat;
+    return typeof seat === 'string' ? seat : undefined;
+  } catch {
+    return undefined;
+  }
+};
 
 /**
  * LiveKit tells us who really connected to and left the media, and when a room closed. Each event
@@ -32,15 +42,26 @@ export class LiveKitWebhooks {
     }
     const first = await this.redis.set(`webhook:${event.id}`, '1', 'EX', SEEN_SECONDS, 'NX');
     if (first !== 'OK') return { handled: false };
+    try {
+      await this.handle(event);
+    } catch (error) {
+      // LiveKit sends the event again after an error answer; the claim goes, so that retry is handled.
+      await this.redis.del(`webhook:${event.id}`);
+      throw error;
+    }
+    return { handled: true };
+  }
+
+  private async handle(event: WebhookEvent): Promise<void> {
     const room = event.room?.name;
     const identity = event.participant?.identity;
     this.logger.info({ event: `livekit.${event.event}`, room, identity }, 'livekit webhook');
-    if (!room?.startsWith('c_')) return { handled: true };
-    if (event.event === 'participant_joined' && identity) await this.calls.mediaJoined(room, identity);
-    if (event.event === 'participant_left' && identity) await this.calls.mediaLeft(room, identity);
+    if (!room?.startsWith('c_')) return;
+    const seat = seatOf(event.participant?.metadata);
+    if (event.event === 'participant_joined' && identity) await this.calls.mediaJoined(room, identity, seat);
+    if (event.event === 'participant_left' && identity) await this.calls.mediaLeft(room, identity, seat);
     if (event.event === 'room_finished') await this.calls.finish(room, 'room-gone');
     if (event.event === 'track_published' && identity && event.track?.source === TrackSource.MICROPHONE)
       await this.calls.microphonePublished(room, identity);
-    return { handled: true };
   }
 }

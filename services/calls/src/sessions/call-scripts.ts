@@ -2,7 +2,8 @@
  * Every change to a call session is one of these Lua scripts, run atomically by Redis: a
  * simultaneous accept, decline, hang-up and ring timeout are serialised, and the first to run
  * decides; the others see its result. Keys of one call: `call:{id}` (hash), `call:{id}:participants`
- * (in the call now), `call:{id}:invited` (being rung), `call:{id}:joined` (ever joined, for the log);
+ * (in the call now), `call:{id}:seats` (each participant's current seat: which of their joins holds the place),
+ * `call:{id}:invited` (being rung), `call:{id}:joined` (ever joined, for the log);
  * indexes: `chat:{chatId}:call` (the live call of a chat), `user:{userId}:call` (a user's current
  * call), `calls:ringing` and `calls:grace` (deadlines, for the sweep), `calls:live`.
  */
@@ -37,7 +38,7 @@ local function finish(id, reason, now)
   for _, user in ipairs(redis.call('SMEMBERS', call .. ':participants')) do
     if redis.call('GET', 'user:' .. user .. ':call') == id then redis.call('DEL', 'user:' .. user .. ':call') end
   end
-  redis.call('DEL', call .. ':participants', call .. ':invited')
+  redis.call('DEL', call .. ':participants', call .. ':invited', call .. ':seats')
   redis.call('ZREM', 'calls:ringing', id)
   redis.call('ZREM', 'calls:grace', id)
   redis.call('SREM', 'calls:live', id)
@@ -45,7 +46,8 @@ local function finish(id, reason, now)
 end
 `;
 
-// ARGV: id, userId, nowMs, ttlSeconds. Returns {outcome, previousStatus}; outcome: joined | ended | gone.
+// ARGV: id, userId, nowMs, ttlSeconds, seat. Returns {outcome, previousStatus}; outcome: joined | ended | gone.
+// The seat replaces any earlier one of this user: a token from an earlier join no longer holds the place.
 export const JOIN = `${END_BODY}
 local call = 'call:' .. ARGV[1]
 local status = redis.call('HGET', call, 'status')
@@ -60,6 +62,8 @@ if status == 'ringing' and ARGV[2] ~= redis.call('HGET', call, 'initiatorId') th
   end
 end
 redis.call('SADD', call .. ':participants', ARGV[2])
+redis.call('HSET', call .. ':seats', ARGV[2], ARGV[5])
+redis.call('EXPIREAT', call .. ':seats', expireAt)
 redis.call('SREM', call .. ':invited', ARGV[2])
 redis.call('SADD', call .. ':joined', ARGV[2])
 redis.call('ZREM', 'calls:grace', ARGV[1])
@@ -81,14 +85,18 @@ if redis.call('HGET', call, 'chatType') == 'personal' and status == 'ringing' th
 end
 return {'declined'}`;
 
-// ARGV: id, userId, nowMs, graceDeadlineMs. A personal call ends with either side leaving (hang-up;
+// ARGV: id, userId, nowMs, graceDeadlineMs, seat (optional). A personal call ends with either side leaving (hang-up;
 // a caller giving up before an answer is a missed call); a group call starts its empty grace period.
+// With a seat, only that seat may leave: LiveKit's late word about an older connection is 'stale'.
 export const LEAVE = `${END_BODY}
 local call = 'call:' .. ARGV[1]
 local status = redis.call('HGET', call, 'status')
 if not status then return {'gone'} end
 if status == 'ended' then return {'already-ended'} end
+if ARGV[5] and ARGV[5] ~= '' and redis.call('SISMEMBER', call .. ':participants', ARGV[2]) == 1
+  and redis.call('HGET', call .. ':seats', ARGV[2]) ~= ARGV[5] then return {'stale'} end
 if redis.call('SREM', call .. ':participants', ARGV[2]) == 0 then return {'not-in-call'} end
+redis.call('HDEL', call .. ':seats', ARGV[2])
 if redis.call('GET', 'user:' .. ARGV[2] .. ':call') == ARGV[1] then redis.call('DEL', 'user:' .. ARGV[2] .. ':call') end
 if redis.call('HGET', call, 'chatType') == 'personal' then
   finish(ARGV[1], status == 'ringing' and 'missed' or 'hangup', ARGV[3])

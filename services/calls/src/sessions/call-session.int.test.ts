@@ -53,6 +53,7 @@ describe('call sessions in Redis', () => {
       `call:${call.id}`,
       `call:${call.id}:participants`,
       `call:${call.id}:joined`,
+      `call:${call.id}:seats`,
       `chat:${call.chatId}:call`,
       `user:${CALLER}:call`,
       `user:${CALLEE}:call`,
@@ -75,6 +76,23 @@ describe('call sessions in Redis', () => {
     expect(await sessions.leave(call.id, CALLEE, 0)).toBe('already-ended');
     expect(await sessions.decline(call.id, CALLEE)).toBe('already-ended');
     expect(await sessions.get(call.id)).toMatchObject({ status: 'ended', endReason: 'hangup' });
+  });
+
+  it('gives each join a new seat, and lets only the current seat leave', async () => {
+    const call = newCall({ chatType: 'group' });
+    await sessions.start(call);
+    await sessions.join(call.id, CALLER);
+    const first = await sessions.join(call.id, CALLEE);
+    const second = await sessions.join(call.id, CALLEE); // a reload: a new connection, a new token
+    expect(second.seat).not.toBe(first.seat);
+    expect(await sessions.seatOf(call.id, CALLEE)).toBe(second.seat);
+    // LiveKit's late participant_left for the first connection does not take out the second.
+    expect(await sessions.leave(call.id, CALLEE, 60_000, { seat: first.seat })).toBe('stale');
+    expect((await sessions.get(call.id))?.participants).toContain(CALLEE);
+    expect(await sessions.leave(call.id, CALLEE, 60_000, { seat: second.seat })).toBe('left');
+    expect(await sessions.seatOf(call.id, CALLEE)).toBeNull();
+    await sessions.end(call.id, 'hangup');
+    expect(await sessions.seatOf(call.id, CALLER)).toBeNull();
   });
 
   it('ends an unanswered personal call as missed at the ring deadline, and only then', async () => {

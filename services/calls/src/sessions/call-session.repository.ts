@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Call, EndReason } from '@messenger/contracts';
 import { DECLINE, END, JOIN, LEAVE, START, SWEEP } from './call-scripts.js';
@@ -41,12 +42,26 @@ export class CallSessionRepository {
     return { created: outcome === 'created', id };
   }
 
-  async join(callId: string, userId: string, now = Date.now()): Promise<{ outcome: 'joined' | 'ended' | 'gone'; previous: string }> {
-    const [outcome, previous] = (await this.redis.eval(JOIN, 0, callId, userId, String(now), String(SESSION_TTL_SECONDS))) as [
+  /**
+   * Takes a place in the call under a new seat, which the media token carries: only a connection with the
+   * user's current seat belongs in the room (an older token, or one from before a removal, does not).
+   */
+  async join(
+    callId: string,
+    userId: string,
+    now = Date.now(),
+  ): Promise<{ outcome: 'joined' | 'ended' | 'gone'; previous: string; seat: string }> {
+    const seat = randomBytes(9).toString('base64url');
+    const [outcome, previous] = (await this.redis.eval(JOIN, 0, callId, userId, String(now), String(SESSION_TTL_SECONDS), seat)) as [
       string,
       string,
     ];
-    return { outcome: outcome as 'joined' | 'ended' | 'gone', previous };
+    return { outcome: outcome as 'joined' | 'ended' | 'gone', previous, seat };
+  }
+
+  /** The seat of a participant now in the call, or null for anyone who is not in it. */
+  async seatOf(callId: string, userId: string): Promise<string | null> {
+    return this.redis.hget(`call:${callId}:seats`, userId);
   }
 
   /** `ended`: this decline ended the call (and must be announced); `already-ended`: it was over before. */
@@ -61,16 +76,17 @@ export class CallSessionRepository {
 
   /**
    * `ended`: this leave ended the call (and must be announced); `already-ended`: it was over before (a hang-up
-   * followed by LiveKit's participant_left, say), so nothing is announced twice.
+   * followed by LiveKit's participant_left, say), so nothing is announced twice. With a `seat`, only that seat
+   * leaves: `stale` means the user has joined again since, and stays.
    */
   async leave(
     callId: string,
     userId: string,
     graceMs: number,
-    now = Date.now(),
-  ): Promise<'ended' | 'already-ended' | 'left' | 'not-in-call' | 'gone'> {
-    return ((await this.redis.eval(LEAVE, 0, callId, userId, String(now), String(now + graceMs))) as string[])[0] as
-      'ended' | 'already-ended' | 'left' | 'not-in-call' | 'gone';
+    { now = Date.now(), seat = '' }: { now?: number; seat?: string } = {},
+  ): Promise<'ended' | 'already-ended' | 'left' | 'not-in-call' | 'gone' | 'stale'> {
+    return ((await this.redis.eval(LEAVE, 0, callId, userId, String(now), String(now + graceMs), seat)) as string[])[0] as
+      'ended' | 'already-ended' | 'left' | 'not-in-call' | 'gone' | 'stale';
   }
 
   /** True if this call ended it; false if it had ended already. */

@@ -5,6 +5,7 @@ import { accessIn, type ChangePlan, type ChatState } from '../chats/chat-state.j
 import type { ChatDoc, ParticipantDoc } from '../chats/chat.model.js';
 import { unknownUsers, type ChatsService } from '../chats/chats.service.js';
 import type { MessagesService } from '../messages/messages.service.js';
+import type { GroupEvents } from '../realtime/group-events.js';
 import type { Pushes } from '../realtime/pushes.js';
 import type { UserDirectory } from '../realtime/user-directory.js';
 
@@ -19,7 +20,7 @@ export class MembersService {
     private readonly messaging: MessagesService,
     private readonly users: UserDirectory,
     private readonly pushes: Pushes,
-    private readonly onRemoved: (chat: ChatDoc, userIds: string[]) => Promise<void>,
+    private readonly calls: Pick<GroupEvents, 'memberRemoved' | 'rolesChanged'>,
   ) {}
 
   async add(userId: string, chatId: string, userIds: string[]): Promise<ChatDoc> {
@@ -85,7 +86,7 @@ export class MembersService {
           remove: true,
           after: async () => {
             await this.chatsService.removed(access.chat);
-            await this.onRemoved(access.chat, [userId]);
+            await this.calls.memberRemoved(access.chat, [userId]);
           },
         };
       }
@@ -140,6 +141,7 @@ export class MembersService {
               { kind: 'member.role-changed', actorId: userId, targetIds: [targetId], details: { role: changes.role } },
               '',
             );
+            await this.calls.rolesChanged(chat, [targetId]);
           }
           if (changes.permissions) {
             await this.messaging.appendSystem(
@@ -177,6 +179,7 @@ export class MembersService {
         after: async (chat) => {
           await this.messaging.appendSystem(chat, { kind: 'owner.transferred', actorId: userId, targetIds: [targetId] }, '');
           await this.chatsService.pushView(chat, 'chat.updated');
+          await this.calls.rolesChanged(chat, [targetId, userId]);
         },
       };
     });
@@ -188,7 +191,7 @@ export class MembersService {
     this.pushes.send([...removed, ...chat.participants.map((p) => p.user)], 'chat.member.removed', { chatId, userIds: removed });
     await this.messaging.appendSystem(chat, { kind, actorId, targetIds: removed }, '');
     await this.chatsService.pushView(chat, 'chat.updated');
-    await this.onRemoved(chat, removed);
+    await this.calls.memberRemoved(chat, removed);
   }
 
   /** Plans a change of the participants from the chat as it stands, under its lock (ChatState). */

@@ -3,7 +3,7 @@ import type { EventPublisher, Logger } from '@messenger/kit';
 import type { ChatDoc } from '../chats/chat.model.js';
 import { plainCallSettings } from '../chats/chat-record.js';
 
-/** Durable facts for the calls service: who must be dropped from a live call, and new call rules. */
+/** Durable facts for the calls service: who must be dropped from a live call, new call rules, new roles. */
 export class GroupEvents {
   constructor(
     private readonly publisher: EventPublisher,
@@ -29,6 +29,13 @@ export class GroupEvents {
     const callSettings = plainCallSettings(chat.callSettings);
     return this.send(() =>
       this.publisher.publish(EVENT.callSettingsChanged, { chatId, callSettings }, `call-settings:${chatId}:${chat.version}`),
+    );
+  }
+
+  rolesChanged(chat: ChatDoc, userIds: string[]): Promise<void> {
+    const chatId = chat._id.toHexString();
+    return this.send(() =>
+      this.publisher.publish(EVENT.rolesChanged, { chatId, userIds }, `roles:${chatId}:${userIds.join(',')}:${chat.version}`),
     );
   }
 
