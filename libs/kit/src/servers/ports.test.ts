@@ -7,7 +7,7 @@ const ephemeralLow = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range
 
 describe('freePort', () => {
   it('offers distinct ports below the range the OS gives outgoing connections, each one bindable', async () => {
-    const ports = [];
+    const ports: number[] = [];
     for (let i = 0; i < 20; i++) ports.push(await freePort());
     expect(new Set(ports).size).toBe(ports.length);
     for (const port of ports) expect(port).toBeLessThan(ephemeralLow);

@@ -221,8 +221,10 @@ export class CallsService {
 
   /** Calls I am in or being rung for, so a reloaded page can rejoin. */
   async active(userId: string): Promise<{ items: Call[] }> {
-    const calls = await Promise.all((await this.sessions.liveCallIds()).map((id) => this.sessions.get(id)));
-    return { items: calls.filter((c): c is Call => !!c && (c.participants.includes(userId) || c.invited.includes(userId))) };
+    const calls = await Promise.all((await this.sessions.callIdsOf(userId)).map((id) => this.sessions.get(id)));
+    return {
+      items: calls.filter((c): c is Call => !!c && c.status !== 'ended' && (c.participants.includes(userId) || c.invited.includes(userId))),
+    };
   }
 
   /** muteAll holds even for a client that ignores "join muted": a member's new microphone is muted at once. */
@@ -289,6 +291,7 @@ export class CallsService {
     const ended: string[] = [];
     for (const id of live) {
       const call = await this.sessions.get(id);
+      if (!call) await this.sessions.forgetLive(id);
       if (!call || rooms.has(id) || Date.now() - Date.parse(call.createdAt) < minAgeMs) continue;
       await this.finish(id, 'room-gone');
       ended.push(id);

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALL_SETTINGS, type Role } from '@messenger/contracts';
 import { callGrant } from './call-grants.js';
 
-const grant = (role: Role, chatType: 'personal' | 'group' | 'channel', onlyAdminsCanSpeak: boolean, callType: 'audio' | 'video' = 'video') =>
+const grant = (
+  role: Role,
+  chatType: 'personal' | 'group' | 'channel',
+  onlyAdminsCanSpeak: boolean,
+  callType: 'audio' | 'video' = 'video',
+) =>
   callGrant({
     room: 'r',
     callType,

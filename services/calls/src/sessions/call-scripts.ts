@@ -5,7 +5,7 @@
  * (in the call now), `call:{id}:seats` (each participant's current seat: which of their joins holds the place),
  * `call:{id}:invited` (being rung), `call:{id}:joined` (ever joined, for the log);
  * indexes: `chat:{chatId}:call` (the live call of a chat), `user:{userId}:call` (a user's current
- * call), `calls:ringing` and `calls:grace` (deadlines, for the sweep), `calls:live`.
+ * call), `user:{userId}:rung` (calls ringing for them), `calls:ringing` and `calls:grace` (deadlines, for the sweep), `calls:live`.
  */
 
 // ARGV: id, chatId, chatType, type, initiatorId, createdAtMs, expireAtSec, ringDeadlineMs, members (comma-joined), invited...
@@ -18,7 +18,11 @@ end
 local call = 'call:' .. ARGV[1]
 redis.call('HSET', call, 'id', ARGV[1], 'chatId', ARGV[2], 'chatType', ARGV[3], 'type', ARGV[4], 'initiatorId', ARGV[5],
   'status', 'ringing', 'createdAt', ARGV[6], 'answeredAt', '', 'endedAt', '', 'endReason', '', 'members', ARGV[9])
-for i = 10, #ARGV do redis.call('SADD', call .. ':invited', ARGV[i]) end
+for i = 10, #ARGV do
+  redis.call('SADD', call .. ':invited', ARGV[i])
+  redis.call('SADD', 'user:' .. ARGV[i] .. ':rung', ARGV[1])
+  redis.call('EXPIREAT', 'user:' .. ARGV[i] .. ':rung', ARGV[7])
+end
 redis.call('SET', 'chat:' .. ARGV[2] .. ':call', ARGV[1], 'EXAT', ARGV[7])
 redis.call('EXPIREAT', call, ARGV[7])
 if #ARGV >= 10 then redis.call('EXPIREAT', call .. ':invited', ARGV[7]) end
@@ -28,6 +32,11 @@ return {'created', ARGV[1]}`;
 
 // Shared by the scripts that can end a call: marks it ended once and clears every index.
 const END_BODY = `
+local function unring(id)
+  local call = 'call:' .. id
+  for _, user in ipairs(redis.call('SMEMBERS', call .. ':invited')) do redis.call('SREM', 'user:' .. user .. ':rung', id) end
+  redis.call('DEL', call .. ':invited')
+end
 local function finish(id, reason, now)
   local call = 'call:' .. id
   local status = redis.call('HGET', call, 'status')
@@ -38,7 +47,8 @@ local function finish(id, reason, now)
   for _, user in ipairs(redis.call('SMEMBERS', call .. ':participants')) do
     if redis.call('GET', 'user:' .. user .. ':call') == id then redis.call('DEL', 'user:' .. user .. ':call') end
   end
-  redis.call('DEL', call .. ':participants', call .. ':invited', call .. ':seats')
+  unring(id)
+  redis.call('DEL', call .. ':participants', call .. ':seats')
   redis.call('ZREM', 'calls:ringing', id)
   redis.call('ZREM', 'calls:grace', id)
   redis.call('SREM', 'calls:live', id)
@@ -58,13 +68,14 @@ if status == 'ringing' and ARGV[2] ~= redis.call('HGET', call, 'initiatorId') th
   redis.call('HSET', call, 'status', 'active', 'answeredAt', ARGV[3])
   if redis.call('HGET', call, 'chatType') == 'personal' then
     redis.call('ZREM', 'calls:ringing', ARGV[1])
-    redis.call('DEL', call .. ':invited')
+    unring(ARGV[1])
   end
 end
 redis.call('SADD', call .. ':participants', ARGV[2])
 redis.call('HSET', call .. ':seats', ARGV[2], ARGV[5])
 redis.call('EXPIREAT', call .. ':seats', expireAt)
 redis.call('SREM', call .. ':invited', ARGV[2])
+redis.call('SREM', 'user:' .. ARGV[2] .. ':rung', ARGV[1])
 redis.call('SADD', call .. ':joined', ARGV[2])
 redis.call('ZREM', 'calls:grace', ARGV[1])
 redis.call('SET', 'user:' .. ARGV[2] .. ':call', ARGV[1], 'EXAT', expireAt)
@@ -79,6 +90,7 @@ local status = redis.call('HGET', call, 'status')
 if not status then return {'gone'} end
 if status == 'ended' then return {'already-ended'} end
 if redis.call('SREM', call .. ':invited', ARGV[2]) == 0 then return {'not-invited'} end
+redis.call('SREM', 'user:' .. ARGV[2] .. ':rung', ARGV[1])
 if redis.call('HGET', call, 'chatType') == 'personal' and status == 'ringing' then
   finish(ARGV[1], 'declined', ARGV[3])
   return {'ended'}
@@ -120,7 +132,8 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', 'calls:ringing', 0, ARGV[1])) do
   redis.call('ZREM', 'calls:ringing', id)
   if redis.call('HGET', call, 'chatType') == 'personal' then
     if redis.call('HGET', call, 'status') == 'ringing' and finish(id, 'missed', ARGV[1]) then table.insert(ended, id) end
-  elseif redis.call('DEL', call .. ':invited') == 1 then
+  elseif redis.call('EXISTS', call .. ':invited') == 1 then
+    unring(id)
     table.insert(quieted, id)
   end
 end

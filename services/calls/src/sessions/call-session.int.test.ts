@@ -95,6 +95,35 @@ describe('call sessions in Redis', () => {
     expect(await sessions.seatOf(call.id, CALLER)).toBeNull();
   });
 
+  it("keeps each user's own index of the calls they are in or rung for, through ring, join, decline, timeout and end", async () => {
+    // People of their own: earlier tests leave calls ringing for A and B.
+    const [A, B, THIRD] = ['dddddddddddddddddddddddd', 'eeeeeeeeeeeeeeeeeeeeeeee', 'cccccccccccccccccccccccc'];
+    const group = newCall({
+      chatType: 'group',
+      initiatorId: A,
+      invited: [B, THIRD],
+      members: [A, B, THIRD],
+      ringDeadlineMs: Date.now() + 1_000,
+    });
+    await sessions.start(group);
+    await sessions.join(group.id, A);
+    expect(await sessions.callIdsOf(B)).toEqual([group.id]);
+    expect(await sessions.callIdsOf(THIRD)).toEqual([group.id]);
+    await sessions.decline(group.id, THIRD);
+    expect(await sessions.callIdsOf(THIRD)).toEqual([]);
+    await sessions.sweep(Date.now() + 2_000); // the ring times out; the call goes on
+    expect(await sessions.callIdsOf(B)).toEqual([]);
+    expect(await sessions.callIdsOf(A)).toEqual([group.id]);
+
+    const personal = newCall({ initiatorId: A, invited: [THIRD], members: [A, THIRD] });
+    await sessions.start(personal);
+    expect(await sessions.callIdsOf(THIRD)).toEqual([personal.id]);
+    await sessions.end(personal.id, 'hangup');
+    expect(await sessions.callIdsOf(THIRD)).toEqual([]);
+    await sessions.end(group.id, 'hangup');
+    expect(await sessions.callIdsOf(A)).toEqual([]);
+  });
+
   it('ends an unanswered personal call as missed at the ring deadline, and only then', async () => {
     const call = newCall({ ringDeadlineMs: Date.now() + 1_000 });
     await sessions.start(call);

@@ -173,6 +173,20 @@ export class CallSessionRepository {
     return this.redis.smembers('calls:live');
   }
 
+  /** A live call whose keys expired (a call older than their 12 hours) leaves the live set. */
+  async forgetLive(callId: string): Promise<void> {
+    await this.redis.srem('calls:live', callId);
+  }
+
+  /** The calls a user is in or being rung for, from their own index: never a walk over every live call. */
+  async callIdsOf(userId: string): Promise<string[]> {
+    const [[, current], [, rung]] = (await this.redis.multi().get(`user:${userId}:call`).smembers(`user:${userId}:rung`).exec()) as [
+      [null, string | null],
+      [null, string[]],
+    ];
+    return [...new Set([...(current ? [current] : []), ...rung])];
+  }
+
   /** Counts starts per user per minute across replicas; returns seconds to wait, or 0 if allowed. */
   async throttleStart(userId: string, perMinute: number, now = Date.now()): Promise<number> {
     const window = Math.floor(now / 60_000);
