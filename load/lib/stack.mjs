@@ -25,7 +25,9 @@ export const startLoadStack = async (name, options = {}) => {
     dataDir,
     withLiveKit: false,
     ...options,
-    env: { LOG_LEVEL: 'warn', ...options.env },
+    // Every simulated person connects from 127.0.0.1, so the per-address sign-up limit is lifted; the per-user
+    // limits stay as in production. Tests of the limits set RATE_LIMITS themselves.
+    env: { LOG_LEVEL: 'warn', RATE_LIMITS: 'register=1000000/3600', ...options.env },
     log:
       options.log ??
       ((source, line) =>

@@ -13,3 +13,4 @@ export * from './schemas/chats.js';
 export * from './schemas/calls.js';
 export * from './permission-matrix.js';
 export * from './internal.js';
+export * from './rate-limits.js';

@@ -1,3 +1,4 @@
+import type { RateLimitName } from './rate-limits.js';
 import type { z } from 'zod';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -29,6 +30,8 @@ export interface RouteContract {
    * its content type and cache policy.
    */
   binaryResponse?: boolean;
+  /** Which rate limit counts this route (RATE_LIMITS); the answering service enforces it with 429 and Retry-After. */
+  limit?: RateLimitName;
   /** Refresh-token cookie handling done by the gateway, so services never see HTTP. */
   refreshCookie?: 'read' | 'set' | 'read-and-set' | 'read-and-clear';
 }

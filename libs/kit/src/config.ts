@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { rateLimitsFrom } from '@messenger/contracts';
 
 /** Thrown (and turned into a one-line exit by `loadConfig`) when the environment is not usable. */
 export class ConfigError extends Error {}
@@ -48,5 +49,20 @@ export const BaseConfig = z.object({
   OTEL_METRIC_EXPORT_INTERVAL: z.coerce.number().int().min(1_000).max(600_000).default(15_000),
   NATS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  /** Overrides of the route rate limits, "name=points/seconds,..." (libs/contracts rate-limits.ts lists them). */
+  RATE_LIMITS: z
+    .string()
+    .optional()
+    .refine(
+      (value) => {
+        try {
+          rateLimitsFrom(value);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'must be name=points/seconds, comma-joined, with known names' },
+    ),
 });
 export type BaseConfig = z.infer<typeof BaseConfig>;

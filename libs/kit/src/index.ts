@@ -20,3 +20,4 @@ export * from './nats/events.js';
 export * from './media/avatar-image.js';
 export * from './media/avatar-store.js';
 export * from './nats/consumer.js';
+export * from './service/route-limits.js';

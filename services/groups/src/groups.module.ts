@@ -5,6 +5,7 @@ import {
   BaseConfig,
   connectMongo,
   connectRedis,
+  routeLimitsProvider,
   consumeEvents,
   ensureStream,
   EventPublisher,
@@ -101,6 +102,7 @@ export class GroupsModule {
       module: GroupsModule,
       controllers: [ChatsController, ChatAvatarsController, MembersController, MessagesController, InternalController],
       providers: [
+        routeLimitsProvider(redis, config.RATE_LIMITS),
         { provide: ChatState, useValue: state },
         { provide: MembershipIndex, useValue: index },
         { provide: Pushes, useValue: pushes },
