@@ -44,3 +44,12 @@ export const WS_LIMITS = {
   maxClientFrameBytes: 4 * 1024,
   idleTimeoutSeconds: 60,
 } as const;
+
+/**
+ * Why the server closed a socket. `tokenExpired`: the access token it opened with ran out; the client refreshes,
+ * reconnects at once and re-syncs. `sessionEnded`: signed out (here or elsewhere); reconnecting needs a sign-in.
+ */
+export const WS_CLOSE = {
+  tokenExpired: 4001,
+  sessionEnded: 4003,
+} as const;

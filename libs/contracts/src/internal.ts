@@ -21,6 +21,13 @@ export type QuestionRequest<S extends ServiceQuestion> = z.infer<(typeof SERVICE
 export type QuestionReply<S extends ServiceQuestion> = z.infer<(typeof SERVICE_QUESTIONS)[S]['reply']>;
 
 /**
+ * A session is over (signed out, or its refresh family revoked): every gateway closes the sockets opened with
+ * its access tokens (`sid`); without a session id, every socket of the user.
+ */
+export const SessionEnded = z.object({ userId: Id, sessionId: z.string().min(1).max(100).optional() });
+export type SessionEnded = z.infer<typeof SessionEnded>;
+
+/**
  * Subjects that stay inside one service, between its replicas (core NATS, best-effort: a replica that
  * misses one finds out from the chat's generation in Redis and reloads). Never routed from the edge.
  */

@@ -70,4 +70,6 @@ export const GATEWAY_SUBJECT = {
   socketOpened: 'gateway.socket.opened',
   socketClosed: 'gateway.socket.closed',
   heartbeat: 'gateway.heartbeat',
+  /** The users service tells every gateway that a session ended (logout, a revoked family): its sockets close. */
+  sessionEnded: 'gateway.session.ended',
 } as const;

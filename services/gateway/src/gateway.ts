@@ -1,4 +1,4 @@
-import { GATEWAY_SUBJECT, ROUTES, type RouteContract } from '@messenger/contracts';
+import { GATEWAY_SUBJECT, ROUTES, SessionEnded, type RouteContract } from '@messenger/contracts';
 import { buildOpenApiDocument } from '@messenger/contracts/openapi';
 import {
   connectNats,
@@ -11,7 +11,7 @@ import {
   type Logger,
 } from '@messenger/kit';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { HttpRequest, HttpResponse, us_listen_socket, WebSocket } from 'uWebSockets.js';
+import type { HttpRequest, HttpResponse, us_listen_socket } from 'uWebSockets.js';
 import { AccessTokenVerifier } from './auth/access-token.js';
 import { readPublicKey, type GatewayConfig } from './config.js';
 import { collectHealth } from './health.js';
@@ -26,6 +26,7 @@ import { gatewayMetrics } from './metrics.js';
 import { loadUws } from './uws.js';
 import { PushHub } from './ws/push-hub.js';
 import { socketBehavior, type SocketData } from './ws/socket-handler.js';
+import { SocketLifetimes } from './ws/socket-lifetimes.js';
 
 export interface RunningGateway {
   port: number;
@@ -45,7 +46,7 @@ export const startGateway = async (config: GatewayConfig, routes: readonly Route
   const tokens = new AccessTokenVerifier(readPublicKey(config), config.JWT_ISSUER, config.JWT_AUDIENCE);
   const nats = await connectNats(config.NATS_URL, config.GATEWAY_ID, logger);
   const app = uws.App();
-  const sockets = new Set<WebSocket<SocketData>>();
+  const sockets = new SocketLifetimes<SocketData>();
   let connections = 0;
   const metrics = gatewayMetrics(startMetrics('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT, config.OTEL_METRIC_EXPORT_INTERVAL), {
     gatewayId: config.GATEWAY_ID,
@@ -77,8 +78,24 @@ export const startGateway = async (config: GatewayConfig, routes: readonly Route
       open(ws);
     },
     close: (ws, code, message) => {
-      sockets.delete(ws);
+      sockets.remove(ws);
       close(ws, code, message);
+    },
+  });
+  const expiry = setInterval(() => sockets.expire(), 1_000);
+  const sessionsEnded = nats.subscribe(GATEWAY_SUBJECT.sessionEnded, {
+    callback: (error, msg) => {
+      if (error) return;
+      let body: unknown;
+      try {
+        body = msg.json();
+      } catch {
+        body = undefined;
+      }
+      const ended = SessionEnded.safeParse(body);
+      if (!ended.success) return logger.warn({ subject: msg.subject }, 'malformed session-ended message ignored');
+      const closed = sockets.endSession(ended.data.userId, ended.data.sessionId);
+      if (closed) logger.info({ userId: ended.data.userId, closed }, 'closed the sockets of an ended session');
     },
   });
 
@@ -148,9 +165,11 @@ export const startGateway = async (config: GatewayConfig, routes: readonly Route
       shuttingDown = true;
       probes.markShuttingDown();
       clearInterval(heartbeat);
+      clearInterval(expiry);
+      sessionsEnded.unsubscribe();
       uws.us_listen_socket_close(listenSocket);
       // 1001 "going away": clients reconnect, and the load balancer sends them to another replica.
-      for (const ws of [...sockets]) ws.end(1001, 'gateway shutting down');
+      sockets.endAll(1001, 'gateway shutting down');
       await nats.drain().catch(() => undefined);
       await stopTelemetry();
       await stopMetrics();

@@ -12,8 +12,20 @@ export const UsersConfig = z.object({
   JWT_AUDIENCE: z.string().default('messenger'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /**
+   * A refresh token just rotated still gets the token that replaced it for this long: tabs that refresh at
+   * once, or a retry after a lost answer, present the old one moments later. Long enough for a request
+   * that waited out the gateway's timeout (5 s) and was retried; short, because whoever holds a copy of
+   * the old token may use it as long. Later presentations still end the sign-in. 0 turns it off.
+   */
+  REFRESH_TOKEN_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(120).default(20),
+  /** Failed sign-ins of one username from one client address before each further try must wait. */
   LOGIN_MAX_FAILURES_PER_USERNAME: z.coerce.number().int().min(1).default(5),
+  /** Failed sign-ins from one client address over all usernames within LOGIN_THROTTLE_WINDOW_SECONDS. */
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
+  /** The first wait after too many failures; it doubles with every further failure, up to the max. */
+  LOGIN_BACKOFF_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
+  LOGIN_BACKOFF_MAX_SECONDS: z.coerce.number().int().min(1).default(900),
   /** A gateway silent for this long is taken as dead and its users as offline. */
   PRESENCE_GATEWAY_TTL_MS: z.coerce.number().int().min(500).default(15_000),
   PRESENCE_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
@@ -23,6 +35,7 @@ export const UsersConfig = z.object({
   PRESENCE_ANNOUNCE_WINDOW_MS: z.coerce.number().int().min(10).max(5_000).default(100),
   /** Offline is announced only if the user is not back within this (a reload or a network blip shows nothing). */
   PRESENCE_OFFLINE_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
+  /** How long failed sign-ins are remembered (for one username and address: after the wait they earned). */
   LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
 });
 export type UsersConfig = z.infer<typeof UsersConfig>;

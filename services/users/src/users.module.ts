@@ -1,6 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { STREAMS } from '@messenger/contracts';
-import { AvatarStore, connectMongo, connectRedis, ensureStream, EventPublisher, type ServiceRuntime } from '@messenger/kit';
+import {
+  AvatarStore,
+  connectMongo,
+  connectRedis,
+  ensureStream,
+  EventPublisher,
+  routeLimitsProvider,
+  type ServiceRuntime,
+} from '@messenger/kit';
 import { UserEvents } from './accounts/user-events.js';
 import { AccountsRepository } from './accounts/accounts.repository.js';
 import { AuthController } from './accounts/auth.controller.js';
@@ -23,6 +31,7 @@ import { PresenceRepository } from './presence/presence.repository.js';
 import { PresenceService } from './presence/presence.service.js';
 import { PresenceAnnouncer } from './presence/presence-announcer.js';
 import { presenceOutlets } from './presence/presence-outlets.js';
+import { SessionEndings } from './sessions/session-endings.js';
 import { TokenIssuer } from './sessions/token-issuer.js';
 
 /** Wires the users service: its stores are opened first, then plain classes are handed to Nest. */
@@ -34,7 +43,10 @@ export class UsersModule {
     const redis = await connectRedis(runtime, config.REDIS_URL);
     const accounts = new AccountsRepository(db);
     const users = new UserCache(redis, accounts);
-    const sessions = new SessionsRepository(redis, new StoredSessions(db), { refreshTtlMs: config.REFRESH_TOKEN_TTL_DAYS * 86_400_000 });
+    const sessions = new SessionsRepository(redis, new StoredSessions(db), {
+      refreshTtlMs: config.REFRESH_TOKEN_TTL_DAYS * 86_400_000,
+      reuseGraceMs: config.REFRESH_TOKEN_REUSE_GRACE_SECONDS * 1000,
+    });
     await ensureStream(runtime.nats, STREAMS.users, config.STREAM_REPLICAS);
     const events = new UserEvents(new EventPublisher(runtime.nats), logger);
     const avatars = new AvatarStore(db, 'avatars');
@@ -46,9 +58,11 @@ export class UsersModule {
       refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
     });
     const throttle = new LoginThrottle(redis, {
-      perUsername: config.LOGIN_MAX_FAILURES_PER_USERNAME,
+      freeFailures: config.LOGIN_MAX_FAILURES_PER_USERNAME,
       perAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
-      windowSeconds: config.LOGIN_THROTTLE_WINDOW_SECONDS,
+      baseDelayMs: config.LOGIN_BACKOFF_BASE_SECONDS * 1000,
+      maxDelayMs: Math.max(config.LOGIN_BACKOFF_BASE_SECONDS, config.LOGIN_BACKOFF_MAX_SECONDS) * 1000,
+      windowMs: config.LOGIN_THROTTLE_WINDOW_SECONDS * 1000,
     });
     const presenceRepository = new PresenceRepository(redis, config.PRESENCE_GATEWAY_TTL_MS);
     const outlets = presenceOutlets(runtime.nats, presenceRepository, logger);
@@ -72,9 +86,20 @@ export class UsersModule {
       module: UsersModule,
       controllers: [AuthController, ProfilesController, AvatarsController, SearchController, PresenceController],
       providers: [
+        routeLimitsProvider(redis, config.RATE_LIMITS),
         {
           provide: AuthService,
-          useValue: new AuthService(accounts, users, sessions, new PasswordHasher(), tokens, throttle, events, logger),
+          useValue: new AuthService(
+            accounts,
+            users,
+            sessions,
+            new PasswordHasher(),
+            tokens,
+            throttle,
+            events,
+            logger,
+            new SessionEndings(runtime.nats),
+          ),
         },
         { provide: ProfilesService, useValue: new ProfilesService(accounts, users, runtime.nats, events) },
         { provide: AvatarsService, useValue: new AvatarsService(accounts, users, avatars, runtime.nats, events) },

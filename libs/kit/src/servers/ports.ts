@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
  */
 const ephemeralStart = (): number => {
   try {
-    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
     return Number.isInteger(low) && low > 0 ? low : 32_768;
   } catch {
     return 32_768;

@@ -1,6 +1,15 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 
-export type TokenCheck = { ok: true; userId: string } | { ok: false; code: 'UNAUTHENTICATED' | 'TOKEN_EXPIRED'; message: string };
+export type TokenCheck =
+  | {
+      ok: true;
+      userId: string;
+      /** Seconds since the epoch: a socket opened with this token closes then. */
+      expiresAt: number;
+      /** The sign-in (refresh family) it belongs to, when the token names one: logout closes its sockets. */
+      sessionId?: string;
+    }
+  | { ok: false; code: 'UNAUTHENTICATED' | 'TOKEN_EXPIRED'; message: string };
 
 const invalid: TokenCheck = { ok: false, code: 'UNAUTHENTICATED', message: 'the access token is not valid' };
 const CLOCK_SKEW_SECONDS = 30;
@@ -53,7 +62,10 @@ export class AccessTokenVerifier {
     if (claims.exp <= nowSeconds - CLOCK_SKEW_SECONDS) return { ok: false, code: 'TOKEN_EXPIRED', message: 'the access token has expired' };
     if (typeof claims.sub !== 'string' || !/^[a-f0-9]{24}$/.test(claims.sub))
       return { ok: false, code: 'UNAUTHENTICATED', message: 'the access token names no user' };
-    return { ok: true, userId: claims.sub };
+    const sessionId = typeof claims.sid === 'string' && claims.sid.length > 0 && claims.sid.length <= 100 ? claims.sid : undefined;
+    return sessionId
+      ? { ok: true, userId: claims.sub, expiresAt: claims.exp, sessionId }
+      : { ok: true, userId: claims.sub, expiresAt: claims.exp };
   }
 }
 

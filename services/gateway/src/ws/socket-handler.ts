@@ -10,6 +10,10 @@ import { userTopic } from './push-hub.js';
 
 export interface SocketData {
   userId: string;
+  /** The sign-in that opened it (the token's `sid`), so a logout closes it. */
+  sessionId?: string;
+  /** When its access token runs out (ms): the socket is closed then (SocketLifetimes). */
+  expiresAt: number;
   openedAt: number;
   /** Token bucket against client frame floods (typing spam). */
   tokens: number;
@@ -57,7 +61,9 @@ export const socketBehavior = (deps: {
       return;
     }
     const now = Date.now();
-    res.upgrade<SocketData>({ userId: check.userId, openedAt: now, tokens: BURST, refilledAt: now }, key, protocol, extensions, context);
+    const data: SocketData = { userId: check.userId, expiresAt: check.expiresAt * 1000, openedAt: now, tokens: BURST, refilledAt: now };
+    if (check.sessionId) data.sessionId = check.sessionId;
+    res.upgrade<SocketData>(data, key, protocol, extensions, context);
   },
 
   open: (ws) => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuthResult } from '@messenger/contracts';
 import { ServiceError, type Logger } from '@messenger/kit';
 import { readRefreshToken, type RefreshToken } from '../sessions/refresh-token.js';
+import type { SessionEndings } from '../sessions/session-endings.js';
 import type { SessionsRepository } from '../sessions/sessions.repository.js';
 import type { TokenIssuer } from '../sessions/token-issuer.js';
 import type { AccountsRepository } from './accounts.repository.js';
@@ -30,6 +31,7 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
     private readonly events: UserEvents,
     private readonly logger: Logger,
+    private readonly endings: SessionEndings,
   ) {
     this.decoyHash = hasher.hash(randomUUID());
   }
@@ -53,17 +55,14 @@ export class AuthService {
 
   async login(input: { username: string; password: string }, clientIp: string | undefined): Promise<AuthGrant> {
     const username = input.username.trim().toLowerCase();
-    const verdict = await this.throttle.check(username, clientIp);
+    const verdict = await this.throttle.admit(username, clientIp);
     if (!verdict.allowed) {
       throw new ServiceError('RATE_LIMITED', 'too many failed sign-ins; try again later', { retryAfterSeconds: verdict.retryAfterSeconds });
     }
     const account = await this.accounts.findByUsername(username);
     const matches = await this.hasher.verify(input.password, account?.passwordHash ?? (await this.decoyHash));
-    if (!account || !matches) {
-      await this.throttle.recordFailure(username, clientIp);
-      throw invalidCredentials();
-    }
-    await this.throttle.recordSuccess(username);
+    if (!account || !matches) throw invalidCredentials();
+    await this.throttle.succeeded(username, clientIp);
     await this.users.put(account); // the refreshes that follow read it from there
     return this.grant(mapUser(account), randomUUID());
   }
@@ -74,34 +73,37 @@ export class AuthService {
     const familyId = presented && (await this.sessions.familyOf(presented));
     if (!presented || !familyId) throw invalidRefresh();
     const next = this.tokens.refreshToken(familyId);
-    const rotation = await this.sessions.rotate(familyId, presented.tokenHash, next);
+    const rotation = await this.sessions.rotate(familyId, presented, next);
     if (rotation.outcome === 'reused') {
-      // A used token presented again, or two presentations racing, means it was copied: the sign-in ended.
+      // A used token presented again after its grace period means it was copied: the sign-in ended.
       this.logger.warn({ userId: rotation.userId, familyId }, 'refresh token reused; session family revoked');
+      if (rotation.userId) this.endings.announce(rotation.userId, familyId);
       throw invalidRefresh();
     }
     if (rotation.outcome === 'refused') throw invalidRefresh();
     const cached = await this.users.get(rotation.userId);
     if (!cached) throw invalidRefresh();
-    return this.result(cached.user, next);
+    return this.result(cached.user, familyId, rotation.outcome === 'shared' ? rotation.successor : next);
   }
 
   async logout(refreshToken: string | undefined): Promise<void> {
     const presented = refreshToken ? readRefreshToken(refreshToken) : null;
     const familyId = presented && (await this.sessions.familyOf(presented));
-    if (familyId) await this.sessions.revoke(familyId);
+    if (!familyId) return;
+    const userId = await this.sessions.revoke(familyId);
+    if (userId) this.endings.announce(userId, familyId);
   }
 
   /** A new sign-in: a new token family. */
   private async grant(user: AuthGrant['user'], familyId: string): Promise<AuthGrant> {
     const refresh = this.tokens.refreshToken(familyId);
     await this.sessions.start(familyId, user.id, refresh);
-    return this.result(user, refresh);
+    return this.result(user, familyId, refresh);
   }
 
-  private async result(user: AuthGrant['user'], refresh: RefreshToken): Promise<AuthGrant> {
+  private async result(user: AuthGrant['user'], familyId: string, refresh: RefreshToken): Promise<AuthGrant> {
     return {
-      accessToken: await this.tokens.accessToken(user.id),
+      accessToken: await this.tokens.accessToken(user.id, familyId),
       user,
       refresh: { token: refresh.token, expiresAt: refresh.expiresAt.toISOString() },
     };

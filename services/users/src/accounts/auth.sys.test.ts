@@ -4,6 +4,8 @@ import type { Stack } from '@messenger/kit/stack';
 import { ApiClient, startTestStack } from '@messenger/kit/testing';
 
 const unique = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;
+const REUSE_GRACE_SECONDS = 3;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('accounts and sessions through the gateway', () => {
   let stack: Stack;
@@ -17,6 +19,8 @@ describe('accounts and sessions through the gateway', () => {
         LOGIN_MAX_FAILURES_PER_USERNAME: '3',
         LOGIN_MAX_FAILURES_PER_ADDRESS: '6',
         LOGIN_THROTTLE_WINDOW_SECONDS: '60',
+        LOGIN_BACKOFF_BASE_SECONDS: '30',
+        REFRESH_TOKEN_REUSE_GRACE_SECONDS: String(REUSE_GRACE_SECONDS),
       },
     });
   });
@@ -59,7 +63,7 @@ describe('accounts and sessions through the gateway', () => {
     expect(wrong.body).toEqual(unknown.body);
   });
 
-  it('rotates the refresh token on every use and revokes the family when a used one comes back', async () => {
+  it('rotates the refresh token on every use and revokes the family when a used one comes back after the grace period', async () => {
     const tab = client();
     await tab.register(unique('rot'), 'Rot');
     const first = tab.refreshCookie!;
@@ -75,7 +79,9 @@ describe('accounts and sessions through the gateway', () => {
       ).status,
     ).toBe(200);
 
-    // A thief replays the first token: refused, and the whole session ends, the legitimate tab's too.
+    // A thief replays the first token once the grace period is over: refused, and the whole session
+    // ends, the legitimate tab's too.
+    await sleep(REUSE_GRACE_SECONDS * 1000 + 300);
     const thief = client();
     thief.refreshCookie = first;
     const replay = await thief.call('POST', '/api/auth/refresh');
@@ -90,16 +96,35 @@ describe('accounts and sessions through the gateway', () => {
     expect(forged.body).toMatchObject({ error: { code: 'REFRESH_TOKEN_INVALID' } });
   });
 
-  it('lets only one of two racing refreshes with the same token win, and treats the other as reuse', async () => {
+  const me = (accessToken: string) =>
+    new ApiClient(stack.gatewayUrl()).call('GET', '/api/users/me', undefined, { authorization: `Bearer ${accessToken}` });
+
+  it('lets two tabs refresh at once with one token: both get the same new token and a working access token', async () => {
     const tab = client();
     await tab.register(unique('race'), 'Race');
-    const copies = [client(), client()];
-    for (const copy of copies) copy.refreshCookie = tab.refreshCookie;
-    const results = await Promise.all(copies.map((copy) => copy.call('POST', '/api/auth/refresh')));
-    expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
-    // The loser's presentation was a reuse: the whole family ends, the winner's new token too.
-    const winner = copies[results.findIndex((r) => r.status === 200)]!;
-    expect((await winner.call('POST', '/api/auth/refresh')).status).toBe(401);
+    const tabs = [client(), client()];
+    for (const copy of tabs) copy.refreshCookie = tab.refreshCookie;
+    const results = await Promise.all(tabs.map((copy) => copy.call<{ accessToken: string }>('POST', '/api/auth/refresh')));
+    expect(results.map((r) => r.status)).toEqual([200, 200]);
+    expect(tabs[0]!.refreshCookie).toBeDefined();
+    expect(tabs[1]!.refreshCookie).toBe(tabs[0]!.refreshCookie);
+    for (const result of results) expect((await me(result.body.accessToken)).status).toBe(200);
+    // The session goes on: the shared new token refreshes again.
+    expect((await tabs[1]!.call('POST', '/api/auth/refresh')).status).toBe(200);
+  });
+
+  it('answers a token presented again within the grace period with the successor already issued', async () => {
+    const tab = client();
+    await tab.register(unique('late'), 'Late');
+    const first = tab.refreshCookie!;
+    expect((await tab.call('POST', '/api/auth/refresh')).status).toBe(200);
+    const late = client();
+    late.refreshCookie = first;
+    const again = await late.call<{ accessToken: string }>('POST', '/api/auth/refresh');
+    expect(again.status).toBe(200);
+    expect(late.refreshCookie).toBe(tab.refreshCookie);
+    expect((await me(again.body.accessToken)).status).toBe(200);
+    expect((await tab.call('POST', '/api/auth/refresh')).status).toBe(200);
   });
 
   it('ends the session on logout', async () => {
@@ -114,15 +139,38 @@ describe('accounts and sessions through the gateway', () => {
     expect((await after.call('POST', '/api/auth/refresh')).status).toBe(401);
   });
 
-  it('throttles failed sign-ins per username, with Retry-After, even with the right password', async () => {
-    const username = unique('thr');
-    await client('10.9.1.1').register(username, 'T', 'right password 1');
-    for (let i = 0; i < 3; i++)
-      expect((await client(`10.9.1.${i + 2}`).call('POST', '/api/auth/login', { username, password: 'nope nope' })).status).toBe(401);
-    const blocked = await client('10.9.1.9').call('POST', '/api/auth/login', { username, password: 'right password 1' });
-    expect(blocked.status).toBe(429);
-    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(Number(blocked.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+  const login = (ip: string, username: string, password: string) => client(ip).call('POST', '/api/auth/login', { username, password });
+
+  it('lets at most the allowed number of 40 parallel wrong passwords be checked; the rest get 429 with Retry-After', async () => {
+    const username = unique('par');
+    await client('10.9.1.1').register(username, 'P', 'right password 1');
+    const results = await Promise.all(Array.from({ length: 40 }, () => login('10.9.1.2', username, 'nope nope')));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(3);
+    expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
+    const refused = results.find((r) => r.status === 429)!;
+    expect(refused.body).toMatchObject({ error: { code: 'RATE_LIMITED', details: { retryAfterSeconds: expect.any(Number) } } });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(30);
+    // Locked out from this address, even with the right password.
+    expect((await login('10.9.1.2', username, 'right password 1')).status).toBe(429);
+  });
+
+  it("does not lock a user out with an attacker's failures from another address", async () => {
+    const username = unique('victim');
+    await client('10.9.3.1').register(username, 'V', 'right password 3');
+    for (let i = 0; i < 5; i++) await login('10.9.3.66', username, 'guess guess');
+    expect((await login('10.9.3.66', username, 'guess guess')).status).toBe(429);
+    expect((await login('10.9.3.2', username, 'right password 3')).status).toBe(200);
+  });
+
+  it("resets an address's failures for a username when it signs in", async () => {
+    const username = unique('reset');
+    await client('10.9.4.1').register(username, 'R', 'right password 4');
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 2; i++) expect((await login('10.9.4.2', username, 'typo typo')).status).toBe(401);
+      expect((await login('10.9.4.2', username, 'right password 4')).status).toBe(200);
+    }
   });
 
   it('throttles failed sign-ins per client address across usernames', async () => {

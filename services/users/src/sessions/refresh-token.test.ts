@@ -7,13 +7,13 @@ describe('refresh token format', () => {
     const familyId = randomUUID();
     const issued = newRefreshToken(familyId, new Date());
     expect(issued.token.startsWith(`${familyId}.`)).toBe(true);
-    expect(readRefreshToken(issued.token)).toEqual({ familyId, tokenHash: issued.tokenHash });
+    expect(readRefreshToken(issued.token)).toEqual({ familyId, token: issued.token, tokenHash: issued.tokenHash });
     expect(newRefreshToken(familyId, new Date()).token).not.toBe(issued.token);
   });
 
   it('reads a token issued before sign-ins lived in Redis as one without a sign-in', () => {
     const old = randomBytes(32).toString('base64url');
-    expect(readRefreshToken(old)).toEqual({ familyId: null, tokenHash: hashRefreshToken(old) });
+    expect(readRefreshToken(old)).toEqual({ familyId: null, token: old, tokenHash: hashRefreshToken(old) });
   });
 
   it.each([

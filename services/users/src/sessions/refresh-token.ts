@@ -11,6 +11,8 @@ export interface RefreshToken {
 export interface PresentedToken {
   /** Null for tokens issued before sessions lived in Redis: their sign-in is found in the store. */
   familyId: string | null;
+  /** Kept only for the request: it opens the successor sealed for the reuse grace period. */
+  token: string;
   tokenHash: string;
 }
 
@@ -32,7 +34,7 @@ export const newRefreshToken = (familyId: string, expiresAt: Date): RefreshToken
 /** Null when the token cannot be one we issued, so nothing is looked up for it. */
 export const readRefreshToken = (token: string): PresentedToken | null => {
   const current = CURRENT_FORMAT.exec(token);
-  if (current) return { familyId: current[1]!, tokenHash: hashRefreshToken(token) };
-  if (STORED_FORMAT.test(token)) return { familyId: null, tokenHash: hashRefreshToken(token) };
+  if (current) return { familyId: current[1]!, token, tokenHash: hashRefreshToken(token) };
+  if (STORED_FORMAT.test(token)) return { familyId: null, token, tokenHash: hashRefreshToken(token) };
   return null;
 };

@@ -9,6 +9,8 @@ import { StoredSessions } from './stored-sessions.js';
 const DAY = 86_400_000;
 const REFRESH_TTL_MS = 30 * DAY;
 const USER = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+const GRACE_MS = 300;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('sign-ins and refresh tokens in Redis', () => {
   let stores: Awaited<ReturnType<typeof startLocalStores>>;
@@ -18,7 +20,7 @@ describe('sign-ins and refresh tokens in Redis', () => {
   beforeAll(async () => {
     stores = await startLocalStores('sessions');
     stored = new StoredSessions(stores.db);
-    sessions = new SessionsRepository(stores.redis, stored, { refreshTtlMs: REFRESH_TTL_MS });
+    sessions = new SessionsRepository(stores.redis, stored, { refreshTtlMs: REFRESH_TTL_MS, reuseGraceMs: GRACE_MS });
     await sessions.init();
   });
   afterAll(async () => stores?.stop());
@@ -36,7 +38,7 @@ describe('sign-ins and refresh tokens in Redis', () => {
     const presented = readRefreshToken(typeof token === 'string' ? token : token.token)!;
     const familyId = await sessions.familyOf(presented);
     if (!familyId) return { outcome: 'refused' as const };
-    return sessions.rotate(familyId, presented.tokenHash, next(familyId));
+    return sessions.rotate(familyId, presented, next(familyId));
   };
 
   it('rotates: each refresh hands over the next token, and only the newest one works', async () => {
@@ -49,34 +51,49 @@ describe('sign-ins and refresh tokens in Redis', () => {
     expect(stores.storeCommands).toEqual([]);
   });
 
-  it('revokes the whole sign-in when a used token comes back, the newest token too', async () => {
+  it('revokes the whole sign-in when a used token comes back after the grace period, the newest token too', async () => {
     const { familyId, token } = await signIn();
     const second = nextOf(familyId);
     await refresh(token, () => second);
+    await sleep(GRACE_MS + 50);
     expect(await refresh(token)).toEqual({ outcome: 'reused', userId: USER });
     expect(await refresh(second)).toEqual({ outcome: 'refused' });
     // Kept as long as any token of the sign-in could live.
     expect(await stores.redis.pttl(`session:${familyId}`)).toBeGreaterThan(REFRESH_TTL_MS - 60_000);
   });
 
-  it('lets exactly one of two racing refreshes with one token win, and takes the other as a reuse', async () => {
+  it('hands the token it replaced, presented within the grace period, the same successor, and the sign-in lives on', async () => {
     const { familyId, token } = await signIn();
-    const nexts = [nextOf(familyId), nextOf(familyId)];
-    const results = await Promise.all(nexts.map((next) => refresh(token, () => next)));
-    expect(results.map((r) => r.outcome).sort()).toEqual(['reused', 'rotated']);
-    const winner = nexts[results.findIndex((r) => r.outcome === 'rotated')]!;
-    expect(await refresh(winner)).toEqual({ outcome: 'refused' });
+    const second = nextOf(familyId);
+    await refresh(token, () => second);
+    expect(await refresh(token)).toEqual({ outcome: 'shared', userId: USER, successor: second });
+    expect(await refresh(second)).toEqual({ outcome: 'rotated', userId: USER });
   });
 
-  it('lets exactly one of many racing refreshes win; the first loser ends the sign-in, the rest find it ended', async () => {
+  it('keeps no grace for a token two rotations old', async () => {
+    const { familyId, token } = await signIn();
+    const second = nextOf(familyId);
+    await refresh(token, () => second);
+    await refresh(second);
+    expect(await refresh(token)).toEqual({ outcome: 'reused', userId: USER });
+  });
+
+  it('keeps in Redis no successor a token other than the one it replaced can open', async () => {
+    const { familyId, token } = await signIn();
+    const second = nextOf(familyId);
+    await refresh(token, () => second);
+    const fields = await stores.redis.hgetall(`session:${familyId}`);
+    expect(Object.values(fields).some((value) => value.includes(second.token.split('.')[1]!))).toBe(false);
+  });
+
+  it('lets one of many racing refreshes with one token rotate, and hands all the others its successor', async () => {
     const { familyId, token } = await signIn();
     const nexts = Array.from({ length: 20 }, () => nextOf(familyId));
     const results = await Promise.all(nexts.map((next) => refresh(token, () => next)));
     expect(results.filter((r) => r.outcome === 'rotated')).toHaveLength(1);
-    expect(results.filter((r) => r.outcome === 'reused')).toHaveLength(1);
-    expect(results.filter((r) => r.outcome === 'refused')).toHaveLength(18);
     const winner = nexts[results.findIndex((r) => r.outcome === 'rotated')]!;
-    expect(await refresh(winner)).toEqual({ outcome: 'refused' });
+    expect(results.filter((r) => r.outcome === 'shared')).toEqual(Array(19).fill({ outcome: 'shared', userId: USER, successor: winner }));
+    expect(await refresh(winner)).toEqual({ outcome: 'rotated', userId: USER });
   });
 
   it('refuses a token once it has expired', async () => {
@@ -149,7 +166,7 @@ describe('sign-ins and refresh tokens in Redis', () => {
       expect(stores.storeCommands.filter((c) => c === 'find sessions')).toHaveLength(1);
 
       await stores.redis.set('session:store-lookups-until', String(Date.now() - 1));
-      const later = new SessionsRepository(stores.redis, stored, { refreshTtlMs: REFRESH_TTL_MS });
+      const later = new SessionsRepository(stores.redis, stored, { refreshTtlMs: REFRESH_TTL_MS, reuseGraceMs: GRACE_MS });
       await later.init();
       stores.storeCommands.length = 0;
       const token = await storedToken(randomUUID());

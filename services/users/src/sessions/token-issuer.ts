@@ -16,8 +16,9 @@ export class TokenIssuer {
     return new TokenIssuer(await importPKCS8(privateKeyPem, 'EdDSA'), options);
   }
 
-  accessToken(userId: string): Promise<string> {
-    return new SignJWT({})
+  /** `sid` names the sign-in (refresh family), so the gateways can close its sockets when it ends. */
+  accessToken(userId: string, sessionId: string): Promise<string> {
+    return new SignJWT({ sid: sessionId })
       .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
       .setSubject(userId)
       .setIssuer(this.options.issuer)

@@ -1,10 +1,12 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, computed, inject, signal } from '@angular/core';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, timeout } from 'rxjs';
 import type { AuthResult, User } from '@messenger/contracts';
 import { ApiError } from '../api/api-error';
+import { underRefreshLock } from './refresh-lock';
 
 const SESSION_HINT = 'messenger.session';
+const REFRESH_TIMEOUT_MS = 15_000;
 
 const hadSession = (): boolean => {
   try {
@@ -47,20 +49,14 @@ export class AuthStore {
     else await this.refresh();
   }
 
-  /** One refresh at a time: parallel 401s share it (the cookie rotates, a second use would revoke the session). */
+  /**
+   * One refresh at a time: parallel 401s of this tab share one, and tabs take turns (the cookie rotates
+   * on use, so each tab should send the cookie the previous one left behind).
+   */
   refresh(): Promise<boolean> {
-    this.refreshing ??= firstValueFrom(this.http.post<AuthResult>('/api/auth/refresh', {}, { withCredentials: true }))
-      .then((result) => {
-        this.accept(result);
-        return true;
-      })
-      .catch(() => {
-        this.clear();
-        return false;
-      })
-      .finally(() => {
-        this.refreshing = null;
-      });
+    this.refreshing ??= underRefreshLock(() => this.exchangeCookie()).finally(() => {
+      this.refreshing = null;
+    });
     return this.refreshing;
   }
 
@@ -78,6 +74,19 @@ export class AuthStore {
     } finally {
       this.clear();
     }
+  }
+
+  /** Bounded, as every tab's refresh waits for the lock this one holds. */
+  private exchangeCookie(): Promise<boolean> {
+    return firstValueFrom(this.http.post<AuthResult>('/api/auth/refresh', {}, { withCredentials: true }).pipe(timeout(REFRESH_TIMEOUT_MS)))
+      .then((result) => {
+        this.accept(result);
+        return true;
+      })
+      .catch(() => {
+        this.clear();
+        return false;
+      });
   }
 
   private async call(url: string, body: unknown): Promise<AuthResult> {

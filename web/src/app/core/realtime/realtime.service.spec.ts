@@ -2,6 +2,7 @@ import { provideHttpClient } from '@angular/common/http';
 import { provideHttpClientTesting } from '@angular/common/http/testing';
 import { provideZonelessChangeDetection } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
+import { WS_CLOSE } from '@messenger/contracts';
 import { AuthStore } from '../auth/auth.store';
 import { Realtime } from './realtime.service';
 
@@ -9,7 +10,7 @@ class FakeSocket {
   static made: FakeSocket[] = [];
   readyState = 0;
   onmessage: ((event: { data: string }) => void) | null = null;
-  onclose: (() => void) | null = null;
+  onclose: ((event: { code: number }) => void) | null = null;
   sent: string[] = [];
   constructor(readonly url: string) {
     FakeSocket.made.push(this);
@@ -24,9 +25,9 @@ class FakeSocket {
     this.readyState = 1;
     this.onmessage?.({ data: JSON.stringify(frame) });
   }
-  drop() {
+  drop(code = 1006) {
     this.readyState = 3;
-    this.onclose?.();
+    this.onclose?.({ code });
   }
 }
 
@@ -85,5 +86,19 @@ describe('Realtime', () => {
     FakeSocket.made[1]!.drop();
     await vi.advanceTimersByTimeAsync(20_000);
     expect(FakeSocket.made).toHaveLength(2);
+  });
+
+  it('comes back at once, with a refreshed token, when the server ends a socket whose token ran out', async () => {
+    const refresh = vi.spyOn(auth, 'refresh').mockImplementation(async () => {
+      auth.accessToken.set('t2');
+      return true;
+    });
+    signIn('t1');
+    FakeSocket.made[0]!.receive({ type: 'ready', data: { userId: 'u', gatewayId: 'g' } });
+    FakeSocket.made[0]!.drop(WS_CLOSE.tokenExpired);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(FakeSocket.made).toHaveLength(2);
+    expect(FakeSocket.made[1]!.url).toContain('access_token=t2');
   });
 });

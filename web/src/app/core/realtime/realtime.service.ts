@@ -1,6 +1,6 @@
 import { DOCUMENT, Injectable, effect, inject, signal } from '@angular/core';
 import { Subject } from 'rxjs';
-import type { ServerFrame, ServerFrameType } from '@messenger/contracts';
+import { WS_CLOSE, type ServerFrame, type ServerFrameType } from '@messenger/contracts';
 import { AuthStore } from '../auth/auth.store';
 
 export type ConnectionState = 'offline' | 'connecting' | 'online';
@@ -67,18 +67,19 @@ export class Realtime {
       }
       this.frames$.next(frame);
     };
-    socket.onclose = () => {
+    socket.onclose = (event?: CloseEvent) => {
       if (this.socket !== socket) return;
       this.socket = null;
       this.state.set('offline');
-      if (this.auth.accessToken()) this.scheduleReconnect();
+      // The server ends a socket when the token it opened with runs out: come back at once with a fresh one.
+      if (this.auth.accessToken()) this.scheduleReconnect(event?.code === WS_CLOSE.tokenExpired);
     };
   }
 
-  private scheduleReconnect(): void {
+  private scheduleReconnect(now = false): void {
     const base = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempt);
     this.attempt += 1;
-    const delay = base / 2 + Math.random() * (base / 2);
+    const delay = now ? 0 : base / 2 + Math.random() * (base / 2);
     this.retry = setTimeout(() => {
       this.retry = null;
       // The close may have been an expired token: refresh it first; a failed refresh signs out.
