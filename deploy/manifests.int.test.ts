@@ -3,12 +3,14 @@
 // repo (so nothing is downloaded), the compose file against the vendored compose-spec schema, and both against
 // the services' own configuration schemas, so a variable a service reads cannot be forgotten in a deployment.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { BaseConfig } from '@messenger/kit';
-import { toolPath } from '@messenger/kit/servers';
+import { BaseConfig, NATS_LOGIN_VARIABLES } from '@messenger/kit';
+import { deployedNatsAuthorization, NATS_USERS, natsPasswordVariable, toolPath } from '@messenger/kit/servers';
 import { parse, parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CallsConfig } from '../services/calls/src/calls.module.js';
@@ -22,12 +24,12 @@ const read = (path: string) => readFileSync(join(root, path), 'utf8');
 const SERVICES = ['gateway', 'users', 'groups', 'calls'] as const;
 type Service = (typeof SERVICES)[number];
 
-/** What each process validates at start (services get BaseConfig merged in by startService). */
+/** What each process reads at start (services get BaseConfig merged in by startService; every NATS connection logs in). */
 const CONFIG_KEYS: Record<Service, string[]> = {
-  gateway: Object.keys(GatewayConfig.shape),
-  users: Object.keys(BaseConfig.extend(UsersConfig.shape).shape),
-  groups: Object.keys(BaseConfig.extend(GroupsConfig.shape).shape),
-  calls: Object.keys(BaseConfig.extend(CallsConfig.shape).shape),
+  gateway: [...Object.keys(GatewayConfig.shape), ...NATS_LOGIN_VARIABLES],
+  users: [...Object.keys(BaseConfig.extend(UsersConfig.shape).shape), ...NATS_LOGIN_VARIABLES],
+  groups: [...Object.keys(BaseConfig.extend(GroupsConfig.shape).shape), ...NATS_LOGIN_VARIABLES],
+  calls: [...Object.keys(BaseConfig.extend(CallsConfig.shape).shape), ...NATS_LOGIN_VARIABLES],
 };
 
 /** Variables that a deployment may leave unset, because the default is what a deployment wants. Keep it short. */
@@ -37,22 +39,49 @@ const TELEMETRY_DEFAULTS = {
   OTEL_TRACES_SAMPLER_ARG: 'goes with OTEL_TRACES_SAMPLER',
   OTEL_METRIC_EXPORT_INTERVAL: 'the default (15 s) matches a usual scrape interval',
 };
+const BASE_DEFAULTS = {
+  ...TELEMETRY_DEFAULTS,
+  RATE_LIMITS: 'the route limits in libs/contracts (rate-limits.ts) are the deployed ones; set it only to override some',
+};
 const LEFT_TO_DEFAULT: Record<Service, Record<string, string>> = {
   gateway: {
     GATEWAY_ID: 'the default (host name + pid) is unique per replica; Kubernetes sets the pod name',
     JWT_PUBLIC_KEY: 'the key is mounted as a file (JWT_PUBLIC_KEY_FILE); the inline form is its alternative',
-    ...TELEMETRY_DEFAULTS,
+    ...BASE_DEFAULTS,
   },
   users: {
     JWT_PRIVATE_KEY: 'the key is mounted as a file (JWT_PRIVATE_KEY_FILE); the inline form is its alternative',
-    ...TELEMETRY_DEFAULTS,
+    PASSWORD_SCRYPT_LOG2_N: "the default (17) is OWASP's minimum; the tests lower it",
+    ...BASE_DEFAULTS,
   },
-  groups: TELEMETRY_DEFAULTS,
-  calls: TELEMETRY_DEFAULTS,
+  groups: BASE_DEFAULTS,
+  calls: BASE_DEFAULTS,
 };
 
 /** Values that must come from a Secret (Kubernetes) or from .env (compose), never from a committed file. */
-const SECRET_VARIABLES = ['MONGO_URL', 'REDIS_URL', 'URL_SIGNING_SECRET', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'];
+const SECRET_VARIABLES = ['MONGO_URL', 'REDIS_URL', 'URL_SIGNING_SECRET', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'NATS_PASSWORD'];
+
+/** Passwords of the kind deploy/k8s/README.md makes (a letter, then hex), for checking the NATS configurations. */
+const natsPasswordsEnv = () =>
+  Object.fromEntries(NATS_USERS.map((user) => [natsPasswordVariable(user), `n${randomBytes(24).toString('hex')}`]));
+
+/**
+ * A NATS configuration gives each process its own user with kit's permission map (what every system test runs
+ * on), and nats-server accepts it with passwords like the ones the READMEs make.
+ */
+const expectNatsUsers = (conf: string) => {
+  expect(conf, 'the authorization block of libs/kit/src/servers/nats-permissions.ts, as deployedNatsAuthorization() prints it').toContain(
+    deployedNatsAuthorization(),
+  );
+  const file = join(mkdtempSync(join(tmpdir(), 'nats-conf-')), 'nats.conf');
+  writeFileSync(file, conf);
+  const result = spawnSync(toolPath('nats-server'), ['-t', '-c', file], {
+    encoding: 'utf8',
+    env: { ...offlineEnv, POD_NAME: 'nats-0', ...natsPasswordsEnv() },
+    timeout: 30_000,
+  });
+  expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
+};
 
 // Any HTTP(S) the tools might attempt goes nowhere: the checks must work offline and talk to no other host.
 const offlineEnv = { ...process.env, HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: '' };
@@ -236,16 +265,65 @@ describe.each(OVERLAYS)('deploy/k8s/overlays/%s', (overlay) => {
     }
   });
 
+  it('gives each process its own NATS user: the server reads the passwords from the Secret, each workload its own', () => {
+    const resources = rendered[overlay].resources;
+    const configMap = resources.find((r) => r.kind === 'ConfigMap' && r.metadata.name.startsWith('nats-config'))!;
+    expectNatsUsers(configMap.data!['nats.conf']!);
+    const serverEnv = k8sEnv(resources, mainContainer(find(resources, 'StatefulSet', 'nats')!));
+    for (const user of NATS_USERS) {
+      const entry = serverEnv.get(natsPasswordVariable(user));
+      expect(entry && 'valueFrom' in entry ? entry.valueFrom?.secretKeyRef : undefined, natsPasswordVariable(user)).toEqual({
+        name: 'messenger-secrets',
+        key: natsPasswordVariable(user),
+      });
+    }
+    for (const service of SERVICES) {
+      const env = k8sEnv(resources, mainContainer(find(resources, 'Deployment', service)!));
+      const user = env.get('NATS_USER');
+      expect(user && 'configMap' in user ? find(resources, 'ConfigMap', user.configMap)!.data!.NATS_USER : undefined, service).toBe(
+        service,
+      );
+      const password = env.get('NATS_PASSWORD');
+      expect(password && 'valueFrom' in password ? password.valueFrom?.secretKeyRef?.key : undefined, service).toBe(
+        natsPasswordVariable(service),
+      );
+    }
+  });
+
   it('isolates the pods with network policies', () => {
     const policies = rendered[overlay].resources.filter((r) => r.kind === 'NetworkPolicy');
     const byName = (name: string) => policies.find((p) => p.metadata.name === name)!;
     expect(byName('default-deny').spec).toMatchObject({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    const gatewayFrom = byName('gateway').spec!.ingress!.flatMap((rule) => rule.from ?? []);
-    expect(gatewayFrom.some((from) => from.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'ingress-nginx')).toBe(true);
-    expect(
-      gatewayFrom.every((from) => from.podSelector === undefined),
-      'no pod reaches the gateway directly',
-    ).toBe(true);
+    // The gateways trust X-Forwarded-For (TRUST_PROXY): only the ingress controller's pods may reach their public
+    // port, never an address range (which would let any pod or node there name any client address).
+    const gatewayRules = byName('gateway').spec!.ingress!;
+    const publicRules = gatewayRules.filter((rule) => (rule as { ports?: { port: number }[] }).ports?.some((p) => p.port === 8080));
+    expect(publicRules).toHaveLength(1);
+    expect(publicRules[0]!.from).toEqual([
+      {
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } },
+      },
+    ]);
+    for (const rule of gatewayRules) {
+      expect((rule as { ports?: unknown[] }).ports, 'every rule names its ports').toBeDefined();
+      for (const from of rule.from ?? []) {
+        expect(from.ipBlock, 'no address range reaches the gateway').toBeUndefined();
+        expect(from.namespaceSelector, 'no pod of this namespace reaches the gateway').toBeDefined();
+      }
+    }
+    // LiveKit (host network, so only an address range could admit it) sends its webhooks through the controller.
+    const livekit = parse(
+      rendered[overlay].resources.find((r) => r.metadata.name.startsWith('livekit-config'))!.data!['livekit.yaml']!,
+    ) as {
+      webhook: { urls: string[] };
+    };
+    expect(livekit.webhook.urls).toEqual(['http://ingress-nginx-controller.ingress-nginx.svc/webhooks/livekit']);
+    const webhooks = find(rendered[overlay].resources, 'Ingress', 'messenger-webhooks')!.spec as unknown as {
+      rules: { host?: string; http: { paths: { path: string; backend: { service: { name: string } } }[] } }[];
+    };
+    expect(webhooks.rules).toMatchObject([{ http: { paths: [{ path: '/webhooks/livekit', backend: { service: { name: 'gateway' } } }] } }]);
+    expect(webhooks.rules[0]!.host, 'any host name, so the in-cluster address matches').toBeUndefined();
     for (const service of ['users', 'groups', 'calls']) {
       const policy = byName(service);
       expect(policy.spec!.podSelector?.matchLabels).toEqual({ 'app.kubernetes.io/name': service });
@@ -392,6 +470,19 @@ describe('docker-compose.yml', () => {
     expect(payload('deploy/compose/nats.conf')).toBe('8MB');
     expect(payload('deploy/compose/nats.conf')).toBe(payload('deploy/k8s/base/nats.conf'));
     expect(read('deploy/compose/nats.conf')).toMatch(/jetstream \{[^}]*store_dir: \/data/);
+  });
+
+  it('gives each process its own NATS user, with passwords from .env', () => {
+    expectNatsUsers(read('deploy/compose/nats.conf'));
+    const server = composeEnv('nats');
+    for (const user of NATS_USERS) {
+      const variable = natsPasswordVariable(user);
+      expect(server[variable], variable).toBe(`\${${variable}:?set ${variable} in .env}`);
+    }
+    for (const service of SERVICES) {
+      expect(composeEnv(service).NATS_USER, service).toBe(service);
+      expect(composeEnv(service).NATS_PASSWORD, service).toBe(server[natsPasswordVariable(service)]);
+    }
   });
 
   it('logs requests at nginx by path only, so the token in /ws?access_token= never reaches a log', () => {

@@ -46,7 +46,16 @@ export const publicKeyFromEnv = () => process.env.JWT_PUBLIC_KEY ?? readFileSync
 export const pushHub = async (deliver) => {
   const users = new Map();
   const url = process.env.NATS_URL;
-  const nats = url ? await (await import('@nats-io/transport-node')).connect({ servers: url.split(',') }) : undefined;
+  const nats = url
+    ? await (
+        await import('@nats-io/transport-node')
+      ).connect({
+        servers: url.split(','),
+        ...(process.env.NATS_USER
+          ? { user: process.env.NATS_USER, pass: process.env.NATS_PASSWORD, inboxPrefix: `_INBOX.${process.env.NATS_USER}` }
+          : {}),
+      })
+    : undefined;
   return {
     nats,
     attach(userId) {

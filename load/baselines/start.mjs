@@ -12,7 +12,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 
 /**
  * @param {'socketio'|'ws'} kind
- * @param {{publicKeyPem: string, natsUrl?: string, cores?: string, inspect?: boolean}} options  inspect: run with the
+ * @param {{publicKeyPem: string, nats?: {servers: string[], user?: string, pass?: string}, cores?: string, inspect?: boolean}} options  inspect: run with the
  *   inspector on a free loopback port, so collectGarbage() can force a full GC before a memory reading
  */
 export const startBaseline = async (kind, options) => {
@@ -22,7 +22,9 @@ export const startBaseline = async (kind, options) => {
       HOME: process.env.HOME,
       NODE_ENV: 'production',
       JWT_PUBLIC_KEY: options.publicKeyPem,
-      NATS_URL: options.natsUrl ?? '',
+      NATS_URL: options.nats?.servers.join(',') ?? '',
+      NATS_USER: options.nats?.user ?? '',
+      NATS_PASSWORD: options.nats?.pass ?? '',
       PORT: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -108,7 +108,7 @@ try {
   ]) {
     const baseline = await startBaseline(kind, {
       publicKeyPem: stack.keys.publicKeyPem,
-      natsUrl: stack.env.NATS_URL,
+      nats: stack.natsLogin('gateway'),
       cores: SERVER_CORE,
       inspect: true,
     });

@@ -90,7 +90,7 @@ try {
   pin(gateway.pid(), SERVER_CORE);
   for (const other of [stack.nats, stack.redis, stack.mongo, ...Object.values(stack.services).flat()])
     if (other) pin(other.pid(), LOAD_CORE);
-  const nats = await connect({ servers: stack.env.NATS_URL.split(',') });
+  const nats = await connect(stack.natsLogin());
   try {
     const token = tokenMinter(stack)(USER);
     const tokens = Array.from({ length: SUBSCRIBERS }, () => token);
@@ -108,7 +108,7 @@ try {
     ]) {
       const baseline = await startBaseline(kind, {
         publicKeyPem: stack.keys.publicKeyPem,
-        natsUrl: stack.env.NATS_URL,
+        nats: stack.natsLogin('gateway'),
         cores: SERVER_CORE,
       });
       try {

@@ -40,7 +40,7 @@ describe('gateway edge', () => {
       env: { CORS_ORIGINS: 'https://app.example.test', MAX_BODY_BYTES: '2048', LOG_LEVEL: 'warn' },
     });
     base = stack.gatewayUrl();
-    observer = await connect({ servers: stack.env.NATS_URL! });
+    observer = await connect(stack.natsLogin());
     forwarded = [];
     sub = observer.subscribe('users.>', {
       callback: (_e, msg) => {

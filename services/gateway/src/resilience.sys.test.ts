@@ -17,7 +17,7 @@ describe('resilience: graceful stop and slow sockets', () => {
       replicas: { users: 2, groups: 0, calls: 0 },
       env: { WS_MAX_BACKPRESSURE_BYTES: '65536' },
     });
-    nats = await connect({ servers: stack.env.NATS_URL! });
+    nats = await connect(stack.natsLogin());
     const response = await fetch(`${stack.gatewayUrl()}/api/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

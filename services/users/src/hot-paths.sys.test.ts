@@ -25,7 +25,7 @@ describe('the paths every user hits send the store no command', () => {
       replicas: { calls: 0 },
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint },
     });
-    nc = await connect({ servers: stack.env.NATS_URL! });
+    nc = await connect(stack.natsLogin());
     const suffix = randomBytes(3).toString('hex');
     ann = new ApiClient(stack.gatewayUrl());
     annId = (await ann.register(`ann_${suffix}`, 'Ann')).id;

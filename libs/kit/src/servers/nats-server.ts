@@ -1,9 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readyOrExit, relaunchable, spawnManaged, type ManagedProcess, type Relaunchable } from './managed-process.js';
 import { freePort } from './ports.js';
 import { toolPath } from './tools.js';
 import { waitFor } from './wait-for.js';
+import { natsAuthorization, type NatsAccount } from './nats-permissions.js';
+
+export * from './nats-permissions.js';
 
 export interface NatsServer extends Relaunchable {
   url: string;
@@ -12,8 +15,16 @@ export interface NatsServer extends Relaunchable {
   monitorUrl: string;
 }
 
-/** nats-server with JetStream on loopback; 8 MB payloads so avatar uploads fit in one request. */
-export const startNats = async (options: { dataDir: string; port?: number; log?: (line: string) => void }): Promise<NatsServer> => {
+/**
+ * nats-server with JetStream on loopback; 8 MB payloads so avatar uploads fit in one request. With `users`, only
+ * they may connect, each to its own subjects (kit's stack); without, anyone may do anything (integration tests).
+ */
+export const startNats = async (options: {
+  dataDir: string;
+  port?: number;
+  log?: (line: string) => void;
+  users?: readonly NatsAccount[];
+}): Promise<NatsServer> => {
   mkdirSync(options.dataDir, { recursive: true });
   const port = options.port ?? (await freePort());
   const monitorPort = await freePort();
@@ -26,8 +37,12 @@ export const startNats = async (options: { dataDir: string; port?: number; log?:
       `server_name: messenger_${port}`,
       'max_payload: 8MB',
       `jetstream { store_dir: "${join(options.dataDir, 'jetstream')}" }`,
+      ...(options.users ? [natsAuthorization(options.users)] : []),
     ].join('\n'),
+    { mode: 0o600 },
   );
+  // It may hold passwords: readable by its owner only (also when an older one was already there).
+  chmodSync(configFile, 0o600);
   const launch = async (): Promise<ManagedProcess> => {
     const proc = spawnManaged('nats-server', toolPath('nats-server'), ['-c', configFile], options.log ? { log: options.log } : {});
     const ready = waitFor(

@@ -7,7 +7,7 @@ import { healthSubject, type ServiceName } from '@messenger/contracts';
 import type { z } from 'zod';
 import { BaseConfig, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
-import { connectNats } from '../nats/connect.js';
+import { connectNats, natsLoginOptions } from '../nats/connect.js';
 import { startMetrics, stopMetrics } from '../metrics.js';
 import { startTelemetry, stopTelemetry } from '../telemetry.js';
 import { HealthServer } from './health-server.js';
@@ -68,6 +68,7 @@ export const startService = async <S extends z.ZodObject>(options: ServiceOption
 
   const server = new ServerNats({
     servers: config.NATS_URL.split(','),
+    ...natsLoginOptions(),
     name: `${options.name}-rpc-${process.pid}`,
     queue: options.name,
     // Shutdown is done below (drain, then wait for in-flight work); Nest's own would drop queued requests.

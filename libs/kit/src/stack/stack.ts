@@ -12,9 +12,15 @@ import {
   type MongoServer,
   type NatsServer,
   type RedisServer,
+  NATS_PERMISSIONS,
+  NATS_USERS,
 } from '../servers/index.js';
+import { natsLoginOptions, type NatsLoginOptions } from '../nats/connect.js';
 import { ensureDevKeys, type JwtKeyPair } from './dev-keys.js';
+import { ensureNatsPasswords, type StackNatsUser } from './nats-logins.js';
 import { startNodeProcess, type NodeProcess } from './node-process.js';
+
+export type { StackNatsUser } from './nats-logins.js';
 
 export interface StackOptions {
   /** The repository root (services are run from their built `dist/main.js`). */
@@ -40,9 +46,20 @@ export interface StackOptions {
   serviceReadyTimeoutMs?: number;
 }
 
+/** nats.js `connect()` options: the stack's NATS, as one of its users. */
+export interface NatsLogin extends NatsLoginOptions {
+  servers: string[];
+}
+
 export interface Stack {
+  /** What every process is given, but its NATS login (each has its own: `natsLogin`). */
   env: NodeJS.ProcessEnv;
   keys: JwtKeyPair;
+  /**
+   * How a test or tool connects to NATS: `connect(stack.natsLogin())` may use every subject (to watch, inject or
+   * answer), `natsLogin('gateway')` only what the gateways may. Against an external NATS, its URL alone.
+   */
+  natsLogin(user?: StackNatsUser): NatsLogin;
   nats?: NatsServer;
   redis?: RedisServer;
   mongo?: MongoServer;
@@ -75,8 +92,21 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
 
   try {
     const keys = ensureDevKeys(dir('secrets'));
-    const nats = external.NATS_URL ? undefined : await startNats({ dataDir: dir('nats'), log: log('nats') });
+    // Our own NATS lets in only its users, each to its own subjects; an external one is as its owner set it up.
+    const natsPasswords = external.NATS_URL ? undefined : ensureNatsPasswords(dir('secrets'));
+    const nats = natsPasswords
+      ? await startNats({
+          dataDir: dir('nats'),
+          log: log('nats'),
+          users: [
+            { user: 'admin', password: JSON.stringify(natsPasswords.admin) },
+            ...NATS_USERS.map((user) => ({ user, password: JSON.stringify(natsPasswords[user]), permissions: NATS_PERMISSIONS[user] })),
+          ],
+        })
+      : undefined;
     if (nats) started.push(nats);
+    const natsEnv = (user: StackNatsUser): NodeJS.ProcessEnv =>
+      natsPasswords ? { NATS_USER: user, NATS_PASSWORD: natsPasswords[user] } : {};
     const redis = external.REDIS_URL ? undefined : await startRedis({ dataDir: dir('redis'), log: log('redis') });
     if (redis) started.push(redis);
     const mongo = external.MONGO_URL ? undefined : await startFerretDb({ dataDir: dir('ferretdb'), log: log('ferretdb') });
@@ -125,7 +155,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
           startNodeProcess({
             name: `${name}-${i + 1}`,
             script: join(options.rootDir, 'services', name, 'dist', 'main.js'),
-            env,
+            env: { ...env, ...natsEnv(name) },
             portVariable: 'HEALTH_PORT',
             readyUrl: (port) => `http://127.0.0.1:${port}/readyz`,
             log: log(`${name}-${i + 1}`),
@@ -145,6 +175,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
         script: join(options.rootDir, 'services', 'gateway', 'dist', 'main.js'),
         env: {
           ...env,
+          ...natsEnv('gateway'),
           GATEWAY_ID: `gateway-${i + 1}`,
           COOKIE_SECURE: env.COOKIE_SECURE ?? 'false',
           HEALTH_PORT: String(healthPort),
@@ -163,6 +194,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     return {
       env,
       keys,
+      natsLogin: (user = 'admin') => ({ servers: env.NATS_URL!.split(','), ...natsLoginOptions(natsEnv(user)) }),
       ...(nats ? { nats } : {}),
       ...(redis ? { redis } : {}),
       ...(mongo ? { mongo } : {}),

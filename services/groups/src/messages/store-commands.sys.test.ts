@@ -30,7 +30,7 @@ describe('store commands on the paths every user hits', () => {
 
   beforeAll(async () => {
     stack = await startTestStack('store-commands', { replicas: { calls: 0 }, env: { RECENT_WINDOW: String(WINDOW) } });
-    nats = await connect({ servers: stack.env.NATS_URL! });
+    nats = await connect(stack.natsLogin());
     for (const name of ['Анна', 'Борис', 'Вера']) {
       const api = new ApiClient(stack.gatewayUrl());
       const user = await api.register(`sc_${randomBytes(4).toString('hex')}`, name);

@@ -13,7 +13,7 @@ describe('what the users service offers other services', () => {
 
   beforeAll(async () => {
     stack = await startTestStack('user-events', { replicas: { groups: 0, calls: 0 } });
-    nc = await connect({ servers: stack.env.NATS_URL! });
+    nc = await connect(stack.natsLogin());
   });
   afterAll(async () => {
     await nc?.close();
