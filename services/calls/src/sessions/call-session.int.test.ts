@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '@messenger/kit/servers';
@@ -64,6 +65,30 @@ describe('call sessions in Redis', () => {
       expect(ttl, key).toBeLessThanOrEqual(SESSION_TTL_SECONDS);
     }
     await sessions.end(call.id, 'hangup');
+  });
+
+  it('keeps a call longer than 12 hours: its keys get a new horizon while it lasts, and a later join keeps it', async () => {
+    const call = newCall({ chatType: 'group' });
+    await sessions.start(call);
+    await sessions.join(call.id, CALLER);
+    await sessions.note(call.id, 'join', CALLER);
+    // Eleven and a half hours in: half an hour of the horizon left.
+    const keys = [
+      `call:${call.id}`,
+      `call:${call.id}:participants`,
+      `call:${call.id}:seats`,
+      `call:${call.id}:timeline`,
+      `chat:${call.chatId}:call`,
+      `user:${CALLER}:call`,
+    ];
+    for (const key of keys) await redis.expire(key, 1_800);
+    expect(await sessions.keepAlive(call.id)).toBe(true);
+    for (const key of keys) expect(await redis.ttl(key), key).toBeGreaterThan(SESSION_TTL_SECONDS - 60);
+    expect(await sessions.keepAlive(call.id)).toBe(false); // a full horizon is left: nothing to do
+    await sessions.join(call.id, CALLEE);
+    expect(await redis.ttl(`user:${CALLEE}:call`)).toBeGreaterThan(SESSION_TTL_SECONDS - 60);
+    await sessions.end(call.id, 'hangup');
+    expect(await sessions.keepAlive(call.id)).toBe(false);
   });
 
   it('tells the transition that ended a call apart from a leave or decline that came after it', async () => {
@@ -149,72 +174,81 @@ describe('call sessions in Redis', () => {
 
   /**
    * Property: whatever order accept, decline, hang-up by either side and the ring timeout arrive in,
-   * concurrently, the call ends up in exactly one consistent state.
+   * concurrently, the call ends up in exactly one consistent state. fast-check picks which steps happen, in
+   * which order, and how they are cut into batches (one batch after another, the steps of a batch all at once);
+   * a failure prints the seed and the shrunk case, and FC_SEED=<seed> replays it.
    */
   it('always ends in one consistent state under random interleavings', async () => {
     type Step = 'accept' | 'decline' | 'callerLeaves' | 'calleeLeaves' | 'timeout';
     const steps: Step[] = ['accept', 'decline', 'callerLeaves', 'calleeLeaves', 'timeout'];
+    // `cuts[i]`: the i-th picked step starts a new batch (the first always does).
+    const scenario = fc.record({
+      picked: fc.shuffledSubarray(steps),
+      cuts: fc.array(fc.boolean(), { minLength: steps.length, maxLength: steps.length }),
+    });
     const outcomes = new Set<string>();
-    for (let trial = 0; trial < 300; trial++) {
-      const call = newCall({ ringDeadlineMs: Date.now() - 1 });
-      await sessions.start(call);
-      await sessions.join(call.id, CALLER);
-      const picked = steps.filter(() => Math.random() < 0.6).sort(() => Math.random() - 0.5);
-      const run = (step: Step) => {
-        switch (step) {
-          case 'accept':
-            return sessions.join(call.id, CALLEE);
-          case 'decline':
-            return sessions.decline(call.id, CALLEE);
-          case 'callerLeaves':
-            return sessions.leave(call.id, CALLER, 0);
-          case 'calleeLeaves':
-            return sessions.leave(call.id, CALLEE, 0);
-          case 'timeout':
-            return sessions.sweep();
-        }
-      };
-      // Cut the steps into batches: one batch after another, the steps of a batch all at once.
-      const batches: Step[][] = [];
-      for (const step of picked) {
-        if (!batches.length || Math.random() < 0.5) batches.push([step]);
-        else batches[batches.length - 1]!.push(step);
-      }
-      for (const batch of batches) await Promise.all(batch.map(run));
-      outcomes.add(`${(await sessions.get(call.id))!.status}:${(await sessions.get(call.id))!.endReason}`);
-      const state = (await sessions.get(call.id))!;
-      const chatCall = await sessions.liveCallOfChat(call.chatId);
-      const callerCall = await sessions.currentCallOf(CALLER);
-      const calleeCall = await sessions.currentCallOf(CALLEE);
-      const ringing = await redis.zscore('calls:ringing', call.id);
-      const context = JSON.stringify({ picked, state });
-      if (state.status === 'ended') {
-        expect(state.endReason, context).toMatch(/^(missed|declined|hangup)$/);
-        expect(state.endedAt, context).not.toBeNull();
-        expect(
-          [chatCall, callerCall === call.id ? callerCall : null, calleeCall === call.id ? calleeCall : null, ringing],
-          context,
-        ).toEqual([null, null, null, null]);
-        expect(state.participants, context).toEqual([]);
-        // An accepted call can only end by a hang-up, and a hang-up needs an accepted call.
-        expect(state.answeredAt !== null, context).toBe(state.endReason === 'hangup');
-      } else {
-        expect(chatCall, context).toBe(call.id);
-        if (state.status === 'active') {
-          expect(state.answeredAt, context).not.toBeNull();
-          expect(state.participants, context).toContain(CALLEE);
-          expect(calleeCall, context).toBe(call.id);
-          expect(ringing, context).toBeNull();
-        } else {
+    await fc.assert(
+      fc.asyncProperty(scenario, async ({ picked, cuts }) => {
+        const call = newCall({ ringDeadlineMs: Date.now() - 1 });
+        await sessions.start(call);
+        await sessions.join(call.id, CALLER);
+        const run = (step: Step) => {
+          switch (step) {
+            case 'accept':
+              return sessions.join(call.id, CALLEE);
+            case 'decline':
+              return sessions.decline(call.id, CALLEE);
+            case 'callerLeaves':
+              return sessions.leave(call.id, CALLER, 0);
+            case 'calleeLeaves':
+              return sessions.leave(call.id, CALLEE, 0);
+            case 'timeout':
+              return sessions.sweep();
+          }
+        };
+        const batches: Step[][] = [];
+        picked.forEach((step, i) => {
+          if (i === 0 || cuts[i]) batches.push([step]);
+          else batches[batches.length - 1]!.push(step);
+        });
+        for (const batch of batches) await Promise.all(batch.map(run));
+
+        const state = (await sessions.get(call.id))!;
+        outcomes.add(`${state.status}:${state.endReason}`);
+        const chatCall = await sessions.liveCallOfChat(call.chatId);
+        const callerCall = await sessions.currentCallOf(CALLER);
+        const calleeCall = await sessions.currentCallOf(CALLEE);
+        const ringing = await redis.zscore('calls:ringing', call.id);
+        const context = JSON.stringify({ batches, state });
+        if (state.status === 'ended') {
+          expect(state.endReason, context).toMatch(/^(missed|declined|hangup)$/);
+          expect(state.endedAt, context).not.toBeNull();
           expect(
-            picked.filter((s) => s !== 'calleeLeaves'),
+            [chatCall, callerCall === call.id ? callerCall : null, calleeCall === call.id ? calleeCall : null, ringing],
             context,
-          ).toEqual([]); // nothing decisive happened
+          ).toEqual([null, null, null, null]);
+          expect(state.participants, context).toEqual([]);
+          // An accepted call can only end by a hang-up, and a hang-up needs an accepted call.
+          expect(state.answeredAt !== null, context).toBe(state.endReason === 'hangup');
+        } else {
+          expect(chatCall, context).toBe(call.id);
+          if (state.status === 'active') {
+            expect(state.answeredAt, context).not.toBeNull();
+            expect(state.participants, context).toContain(CALLEE);
+            expect(calleeCall, context).toBe(call.id);
+            expect(ringing, context).toBeNull();
+          } else {
+            expect(
+              picked.filter((s) => s !== 'calleeLeaves'),
+              context,
+            ).toEqual([]); // nothing decisive happened
+          }
+          await sessions.end(call.id, 'hangup');
         }
-        await sessions.end(call.id, 'hangup');
-      }
-    }
-    // The trials reached every kind of ending, so the checks above were exercised on each.
+      }),
+      { numRuns: 300, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
+    );
+    // The runs reached every kind of ending, so the checks above were exercised on each.
     expect([...outcomes].sort()).toEqual(expect.arrayContaining(['ended:declined', 'ended:hangup', 'ended:missed', 'active:null']));
   });
 });
