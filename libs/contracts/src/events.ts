@@ -11,7 +11,12 @@ export const STREAMS = {
   users: { name: 'USERS', subjects: ['events.user.>'] },
   groups: { name: 'GROUPS', subjects: ['events.chat.>'] },
   calls: { name: 'CALLS', subjects: ['events.call.>'] },
+  /** Facts a consumer failed to handle 20 times, kept for an operator: `dead.<consumer>.<original subject>`. */
+  deadLetters: { name: 'DEAD_LETTERS', subjects: ['dead.>'] },
 } as const;
+
+/** Where a fact goes when the consumer `durable` has failed it for good. */
+export const deadLetterSubject = (durable: string, subject: string): string => `dead.${durable}.${subject}`;
 
 export const EVENT = {
   userRegistered: 'events.user.registered',

@@ -67,6 +67,10 @@ export interface SharedInstruments {
    * store-command tests) see which paths still touch the store.
    */
   storeCommands: Counter;
+  /** Facts a consumer gave up on after 20 tries and moved to the dead-letter stream: alert on any. */
+  deadLettered: Counter;
+  /** Facts that could not be published at once and wait in the outbox for the next try. */
+  outboxQueued: Counter;
 }
 
 let instruments: SharedInstruments | undefined;
@@ -85,4 +89,10 @@ const makeInstruments = (meter: Meter): SharedInstruments => ({
   }),
   errors: meter.createCounter('messenger.errors', { description: 'Errors answered, by stable code.' }),
   storeCommands: meter.createCounter('messenger.store.commands', { description: 'MongoDB commands sent, by command and collection.' }),
+  deadLettered: meter.createCounter('messenger.events.dead_lettered', {
+    description: 'Facts moved to the dead-letter stream after 20 failed deliveries, by consumer and subject. Alert on any.',
+  }),
+  outboxQueued: meter.createCounter('messenger.events.outbox_queued', {
+    description: 'Facts whose publish failed and that wait in the outbox for a retry, by subject.',
+  }),
 });

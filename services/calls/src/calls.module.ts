@@ -1,6 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EVENT, STREAMS } from '@messenger/contracts';
-import { BaseConfig, connectMongo, connectRedis, consumeEvents, ensureStream, EventPublisher, type ServiceRuntime } from '@messenger/kit';
+import {
+  BaseConfig,
+  connectMongo,
+  connectRedis,
+  consumeEvents,
+  ensureStream,
+  EventPublisher,
+  Outbox,
+  type ServiceRuntime,
+} from '@messenger/kit';
 import { handleGroupFact } from './calls/group-facts.js';
 import { CallLogRepository } from './log/call-log.repository.js';
 import { z } from 'zod';
@@ -58,6 +67,7 @@ export class CallsModule {
       },
       logger,
     );
+    const outbox = new Outbox(new EventPublisher(nats), redis, 'outbox:calls', logger);
     const calls = new CallsService(
       new CallSessionRepository(redis),
       rooms,
@@ -70,8 +80,9 @@ export class CallsModule {
         emptyGraceMs: config.CALL_EMPTY_GRACE_MS,
       },
       log,
-      new EventPublisher(nats),
+      outbox,
     );
+    runtime.onShutdown(outbox.start());
     // Every replica sweeps: the Lua sweep is atomic, and only the replica whose run ended a call announces it.
     const sweeper = setInterval(() => {
       calls.sweep().catch((error: unknown) => logger.warn({ err: error }, 'call sweep failed'));
@@ -90,6 +101,13 @@ export class CallsModule {
       handle: (subject, payload) => handleGroupFact(calls, subject, payload),
     });
     runtime.onShutdown(() => groupFacts.stop());
+    const callLog = await consumeEvents(nats, logger, {
+      stream: STREAMS.calls.name,
+      durable: 'calls-call-log',
+      subjects: [EVENT.callEnded],
+      handle: (_subject, payload) => calls.recordLog(payload.call),
+    });
+    runtime.onShutdown(() => callLog.stop());
     return {
       module: CallsModule,
       controllers: [CallsController],

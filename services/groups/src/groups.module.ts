@@ -5,6 +5,7 @@ import {
   BaseConfig,
   connectMongo,
   connectRedis,
+  Outbox,
   routeLimitsProvider,
   consumeEvents,
   ensureStream,
@@ -82,7 +83,9 @@ export class GroupsModule {
     const signer = new AvatarUrlSigner(config.URL_SIGNING_SECRET);
     const pushes = new Pushes(nats);
     const users = new UserDirectory(nats);
-    const events = new GroupEvents(new EventPublisher(nats), logger);
+    const outbox = new Outbox(new EventPublisher(nats), redis, 'outbox:groups', logger);
+    runtime.onShutdown(outbox.start());
+    const events = new GroupEvents(outbox, logger);
     const messaging = new MessagesService(state, counters, messages, marks, pushes);
     const chatsService = new ChatsService(state, index, chats, messages, counters, messaging, users, pushes, config.MAX_MEMBERS, signer);
     const members = new MembersService(state, chatsService, messaging, users, pushes, events);

@@ -1,9 +1,15 @@
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { EVENT_SCHEMAS, type EventPayload, type EventSubject } from '@messenger/contracts';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { deadLetterSubject, EVENT_SCHEMAS, STREAMS, type EventPayload, type EventSubject } from '@messenger/contracts';
+import { sharedInstruments } from '../metrics.js';
+import { ensureStream } from './events.js';
 import type { Logger } from 'pino';
 import { context, trace } from '@opentelemetry/api';
 import { extractTraceContext, type HeaderCarrier } from '../telemetry.js';
+
+/** Deliveries of one fact before it goes to the dead-letter stream. */
+export const MAX_DELIVERIES = 20;
+const defaultRetryDelay = (deliveries: number) => 1_000 * Math.min(deliveries, 30);
 
 export interface EventConsumerOptions<S extends EventSubject> {
   stream: string;
@@ -11,6 +17,8 @@ export interface EventConsumerOptions<S extends EventSubject> {
   durable: string;
   subjects: S[];
   handle: (subject: S, payload: EventPayload<S>) => Promise<void>;
+  /** How long before a failed fact is delivered again (default: a second per delivery so far, at most 30). */
+  retryDelayMs?: (deliveries: number) => number;
 }
 
 /**
@@ -30,7 +38,7 @@ export const consumeEvents = async <S extends EventSubject>(
     deliver_policy: DeliverPolicy.All,
     filter_subjects: [...options.subjects],
     ack_wait: 30 * 1e9,
-    max_deliver: 20,
+    max_deliver: MAX_DELIVERIES,
   };
   try {
     await jsm.consumers.info(options.stream, options.durable);
@@ -39,6 +47,28 @@ export const consumeEvents = async <S extends EventSubject>(
     await jsm.consumers.add(options.stream, config);
   }
   const js = jetstream(nc);
+  await ensureStream(nc, STREAMS.deadLetters);
+  /**
+   * The last delivery failed too: the fact goes to the dead-letter stream, with why, for an operator to replay,
+   * and the counter an alert watches goes up. It is not dropped, and it no longer blocks what comes after it.
+   */
+  const deadLetter = async (msg: JsMsg, error: unknown) => {
+    const headers = natsHeaders();
+    headers.set('x-dead-consumer', options.durable);
+    headers.set('x-dead-subject', msg.subject);
+    headers.set('x-dead-error', String((error as Error)?.message ?? error).slice(0, 500));
+    try {
+      await js.publish(deadLetterSubject(options.durable, msg.subject), msg.data, { headers, msgID: `dead:${options.durable}:${msg.seq}` });
+    } catch (publishError) {
+      // Not kept either: leave it to JetStream's redelivery rather than lose it.
+      logger.error({ err: publishError, subject: msg.subject }, 'dead letter not stored; the fact stays pending');
+      msg.nak(30_000);
+      return;
+    }
+    msg.term();
+    sharedInstruments().deadLettered.add(1, { consumer: options.durable, subject: msg.subject });
+    logger.error({ err: error, subject: msg.subject, consumer: options.durable, deliveries: msg.info.deliveryCount }, 'fact dead-lettered');
+  };
   const tracer = trace.getTracer('events');
   let running = true;
   const loop = async () => {
@@ -62,8 +92,12 @@ export const consumeEvents = async <S extends EventSubject>(
                 await options.handle(msg.subject as S, parsed.data as EventPayload<S>);
                 msg.ack();
               } catch (error) {
+                if (msg.info.deliveryCount >= MAX_DELIVERIES) {
+                  await deadLetter(msg, error);
+                  return;
+                }
                 logger.warn({ err: error, subject: msg.subject, deliveries: msg.info.deliveryCount }, 'event handling failed; will retry');
-                msg.nak(1_000 * Math.min(msg.info.deliveryCount, 30));
+                msg.nak((options.retryDelayMs ?? defaultRetryDelay)(msg.info.deliveryCount));
               } finally {
                 span.end();
               }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { EVENT, type Call, type EndReason, type Membership, type ServerFrame, type ServerFrameType } from '@messenger/contracts';
-import { publishPush, ServiceError, type EventPublisher, type Logger } from '@messenger/kit';
+import { publishPush, ServiceError, type Logger, type Outbox } from '@messenger/kit';
 import { callLogEntry } from '../log/call-log-entry.js';
 import type { CallLogRepository } from '../log/call-log.repository.js';
 import { callGrant, startsMuted } from '../livekit/call-grants.js';
@@ -35,7 +35,7 @@ export class CallsService {
     private readonly logger: Logger,
     private readonly rules: CallRules,
     private readonly log: CallLogRepository,
-    private readonly events: EventPublisher,
+    private readonly events: Outbox,
   ) {
     this.metrics = callMetrics(sessions);
   }
@@ -292,6 +292,7 @@ export class CallsService {
     for (const id of live) {
       const call = await this.sessions.get(id);
       if (!call) await this.sessions.forgetLive(id);
+      else await this.sessions.keepAlive(id);
       if (!call || rooms.has(id) || Date.now() - Date.parse(call.createdAt) < minAgeMs) continue;
       await this.finish(id, 'room-gone');
       ended.push(id);
@@ -319,8 +320,9 @@ export class CallsService {
     const call = await this.sessions.get(callId);
     if (!call) return;
     await this.rooms.delete(callId);
+    // The call log itself is written by this service's own consumer of the fact below (recordLog), so a store
+    // hiccup delays it and loses nothing.
     const entry = callLogEntry(call, await this.sessions.timeline(callId));
-    await this.log.record(entry);
     this.logger.info(
       { callId, chatId: call.chatId, endReason: call.endReason, durationSeconds: entry.durationSeconds, event: 'call.ended' },
       'call ended',
@@ -332,13 +334,21 @@ export class CallsService {
     );
   }
 
+  /** Writes an ended call's log entry (from the callEnded fact, retried until it is stored; idempotent). */
+  async recordLog(call: Call): Promise<void> {
+    await this.log.record(callLogEntry(call, await this.sessions.timeline(call.id)));
+  }
+
   /** The chat's call log, for members only. */
   async history(userId: string, chatId: string, limit: number) {
     await this.directory.membership(chatId, userId);
     return { items: await this.log.forChat(chatId, limit), nextCursor: null };
   }
 
-  /** A fact the groups service turns into a chat line; a failed publish is logged, the call goes on. */
+  /**
+   * A fact the groups service turns into a chat line. The outbox keeps it through a NATS hiccup; only if Redis
+   * fails too is it logged and lost, and the call goes on.
+   */
   private async announce(publish: () => Promise<void>, callId: string): Promise<void> {
     try {
       await publish();

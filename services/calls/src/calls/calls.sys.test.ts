@@ -230,12 +230,17 @@ describe('calls through the gateway, with LiveKit and Redis', () => {
     expect(line.system!.details).toMatchObject({ callId: call.id, type: 'video', endReason: 'hangup' });
     expect(line.system!.details.durationSeconds).toBeGreaterThanOrEqual(1);
 
-    const log = (
-      await clara.api.call<{ items: { id: string; endReason: string; participants: { userId: string }[] }[] }>(
-        'GET',
-        `/api/chats/${chatId}/calls`,
-      )
-    ).body.items;
+    // Written by the calls service's own consumer of the call-ended fact: there a moment after the end.
+    const log = await until(
+      async () =>
+        (
+          await clara.api.call<{ items: { id: string; endReason: string; participants: { userId: string }[] }[] }>(
+            'GET',
+            `/api/chats/${chatId}/calls`,
+          )
+        ).body.items,
+      (items) => items[0]?.id === call.id,
+    );
     expect(log[0]).toMatchObject({ id: call.id, endReason: 'hangup' });
     expect(log[0]!.participants.map((x) => x.userId).sort()).toEqual([clara.id, eve.id].sort());
     expect((await p.dima.api.call('GET', `/api/chats/${chatId}/calls`)).status).toBe(404);

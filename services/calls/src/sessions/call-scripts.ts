@@ -63,7 +63,9 @@ local call = 'call:' .. ARGV[1]
 local status = redis.call('HGET', call, 'status')
 if not status then return {'gone', ''} end
 if status == 'ended' then return {'ended', status} end
-local expireAt = math.floor(tonumber(redis.call('HGET', call, 'createdAt')) / 1000) + tonumber(ARGV[4])
+-- The call's own keys set the horizon (12 hours from the start, pushed on while the call lasts: KEEP_ALIVE).
+local expireAt = math.max(math.floor(tonumber(redis.call('HGET', call, 'createdAt')) / 1000) + tonumber(ARGV[4]),
+  math.floor(tonumber(ARGV[3]) / 1000) + redis.call('TTL', call))
 if status == 'ringing' and ARGV[2] ~= redis.call('HGET', call, 'initiatorId') then
   redis.call('HSET', call, 'status', 'active', 'answeredAt', ARGV[3])
   if redis.call('HGET', call, 'chatType') == 'personal' then
@@ -142,3 +144,21 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', 'calls:grace', 0, ARGV[1])) do
   if redis.call('SCARD', 'call:' .. id .. ':participants') == 0 and finish(id, 'empty', ARGV[1]) then table.insert(ended, id) end
 end
 return {ended, quieted}`;
+
+// ARGV: id, nowMs, ttlSeconds. A call still going with less than half its horizon left gets a full one again, on
+// every key it has: a call longer than 12 hours keeps its state. Returns 1 if it pushed the horizon on.
+export const KEEP_ALIVE = `
+local call = 'call:' .. ARGV[1]
+local status = redis.call('HGET', call, 'status')
+if not status or status == 'ended' then return 0 end
+if redis.call('TTL', call) > tonumber(ARGV[3]) / 2 then return 0 end
+local expireAt = math.floor(tonumber(ARGV[2]) / 1000) + tonumber(ARGV[3])
+for _, suffix in ipairs({'', ':participants', ':invited', ':joined', ':seats', ':timeline'}) do
+  if redis.call('EXISTS', call .. suffix) == 1 then redis.call('EXPIREAT', call .. suffix, expireAt) end
+end
+local chatKey = 'chat:' .. redis.call('HGET', call, 'chatId') .. ':call'
+if redis.call('GET', chatKey) == ARGV[1] then redis.call('EXPIREAT', chatKey, expireAt) end
+for _, user in ipairs(redis.call('SMEMBERS', call .. ':participants')) do
+  if redis.call('GET', 'user:' .. user .. ':call') == ARGV[1] then redis.call('EXPIREAT', 'user:' .. user .. ':call', expireAt) end
+end
+return 1`;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Call, EndReason } from '@messenger/contracts';
-import { DECLINE, END, JOIN, LEAVE, START, SWEEP } from './call-scripts.js';
+import { DECLINE, END, JOIN, KEEP_ALIVE, LEAVE, START, SWEEP } from './call-scripts.js';
 
 export const SESSION_TTL_SECONDS = 12 * 3600;
 
@@ -19,7 +19,10 @@ export interface NewCall {
 
 const iso = (ms: string | undefined) => (ms ? new Date(Number(ms)).toISOString() : null);
 
-/** Call sessions in Redis: every key expires 12 hours after the call starts, whatever happens to it. */
+/**
+ * Call sessions in Redis: every key expires 12 hours after the call starts, or after the last keep-alive of a
+ * call still going (the reconciler's), so an abandoned session cannot stay for ever and a long call keeps its state.
+ */
 export class CallSessionRepository {
   constructor(private readonly redis: Redis) {}
 
@@ -173,6 +176,11 @@ export class CallSessionRepository {
     return this.redis.smembers('calls:live');
   }
 
+  /** Pushes a call's horizon on while it lasts (see KEEP_ALIVE); true if it did. */
+  async keepAlive(callId: string, now = Date.now()): Promise<boolean> {
+    return (await this.redis.eval(KEEP_ALIVE, 0, callId, String(now), String(SESSION_TTL_SECONDS))) === 1;
+  }
+
   /** A live call whose keys expired (a call older than their 12 hours) leaves the live set. */
   async forgetLive(callId: string): Promise<void> {
     await this.redis.srem('calls:live', callId);
@@ -187,12 +195,18 @@ export class CallSessionRepository {
     return [...new Set([...(current ? [current] : []), ...rung])];
   }
 
-  /** Counts starts per user per minute across replicas; returns seconds to wait, or 0 if allowed. */
-  async throttleStart(userId: string, perMinute: number, now = Date.now()): Promise<number> {
-    const window = Math.floor(now / 60_000);
-    const key = `calls:starts:${userId}:${window}`;
-    const [[, count]] = (await this.redis.multi().incr(key).expire(key, 61).exec()) as [[null, number], unknown];
-    return count > perMinute ? Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000)) : 0;
+  /**
+   * Counts starts per user across replicas in a minute that begins with their first start (not on the clock's
+   * minute, which let four quick starts straddle two minutes); returns seconds to wait, or 0 if allowed.
+   */
+  async throttleStart(userId: string, perMinute: number): Promise<number> {
+    const key = `calls:starts:${userId}`;
+    const [, [, count], [, ttl]] = (await this.redis.multi().set(key, '0', 'EX', 60, 'NX').incr(key).ttl(key).exec()) as [
+      unknown,
+      [null, number],
+      [null, number],
+    ];
+    return count > perMinute ? Math.max(1, ttl) : 0;
   }
 
   async ttlOf(key: string): Promise<number> {

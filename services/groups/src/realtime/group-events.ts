@@ -1,12 +1,12 @@
 import { EVENT } from '@messenger/contracts';
-import type { EventPublisher, Logger } from '@messenger/kit';
+import type { Logger, Outbox } from '@messenger/kit';
 import type { ChatDoc } from '../chats/chat.model.js';
 import { plainCallSettings } from '../chats/chat-record.js';
 
 /** Durable facts for the calls service: who must be dropped from a live call, new call rules, new roles. */
 export class GroupEvents {
   constructor(
-    private readonly publisher: EventPublisher,
+    private readonly publisher: Outbox,
     private readonly logger: Logger,
   ) {}
 
@@ -43,6 +43,7 @@ export class GroupEvents {
     try {
       await publish();
     } catch (error) {
+      // The outbox keeps a fact NATS would not take; this is both NATS and Redis failing.
       this.logger.error({ err: error }, 'group event not published');
     }
   }
