@@ -21,3 +21,5 @@ export * from './media/avatar-image.js';
 export * from './media/avatar-store.js';
 export * from './nats/consumer.js';
 export * from './service/route-limits.js';
+export * from './concurrency/slots.js';
+export * from './nats/outbox.js';

@@ -17,6 +17,7 @@ import { readPublicKey, type GatewayConfig } from './config.js';
 import { collectHealth } from './health.js';
 import { apiHandler } from './http/api-handler.js';
 import { CorsPolicy } from './http/cors.js';
+import { EdgeSampling } from './http/edge-sampling.js';
 import { Reply } from './http/reply.js';
 import { RouteTable } from './http/route-table.js';
 import { applySecurityHeaders } from './http/security-headers.js';
@@ -114,9 +115,12 @@ export const startGateway = async (config: GatewayConfig, routes: readonly Route
   app.get('/healthz', (res) => {
     const reply = new Reply(res);
     applySecurityHeaders(reply, crypto.randomUUID());
-    void collectHealth(nats, { id: config.GATEWAY_ID, connections }).then((report) =>
-      reply.header('cache-control', 'no-store').json(report.status === 'ok' && !shuttingDown ? 200 : 503, report),
-    );
+    // The same round of questions to every service, but only the verdict: which services answer, and how, is for
+    // the probe port (below), not for anyone on the internet.
+    void collectHealth(nats, { id: config.GATEWAY_ID, connections }).then((report) => {
+      const ok = report.status === 'ok' && !shuttingDown;
+      reply.header('cache-control', 'no-store').json(ok ? 200 : 503, { status: ok ? 'ok' : 'degraded' });
+    });
   });
   app.get('/api/docs', (res) => json(res, 200, openapi));
   app.post('/webhooks/livekit', liveKitWebhookHandler({ nats, logger, timeoutMs: config.NATS_REQUEST_TIMEOUT_MS }));
@@ -130,6 +134,7 @@ export const startGateway = async (config: GatewayConfig, routes: readonly Route
     tracer,
     logger,
     metrics,
+    sampling: new EdgeSampling(process.env),
   });
   app.any('/api/*', api);
   app.any('/api', api);
@@ -153,6 +158,7 @@ export const startGateway = async (config: GatewayConfig, routes: readonly Route
   const port = uws.us_socket_local_port(listenSocket);
   const probes = new HealthServer();
   probes.addCheck('nats', () => !nats.isClosed());
+  probes.setDetail(() => collectHealth(nats, { id: config.GATEWAY_ID, connections }));
   const healthPort = await probes.listen(config.HEALTH_PORT, config.HEALTH_HOST);
   const beat = () => nats.publish(GATEWAY_SUBJECT.heartbeat, JSON.stringify({ gatewayId: config.GATEWAY_ID }));
   beat();

@@ -30,9 +30,14 @@ describe('platform: two gateways, one replica of each service', () => {
       headers: { 'content-type': 'application/json', ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}), ...init.headers },
     });
 
-  it('reports every service ready on /healthz of either gateway', async () => {
+  const probe = (gateway: number, path: string) => fetch(`http://127.0.0.1:${stack.gateways[gateway]!.healthPort}${path}`);
+
+  it('reports every service ready on /healthz of either gateway: the verdict in public, the detail on the probe port', async () => {
     for (const gateway of [0, 1]) {
-      const response = await fetch(`${stack.gatewayUrl(gateway)}/healthz`);
+      const outside = await fetch(`${stack.gatewayUrl(gateway)}/healthz`);
+      expect(outside.status).toBe(200);
+      expect(await outside.json()).toEqual({ status: 'ok' });
+      const response = await probe(gateway, '/healthz');
       const body = (await response.json()) as { status: string; services: Record<string, { status: string }> };
       expect(response.status).toBe(200);
       expect(body.status).toBe('ok');
@@ -68,7 +73,8 @@ describe('platform: two gateways, one replica of each service', () => {
     expect(down.status).toBe(503);
     expect(((await down.json()) as { error: { code: string } }).error.code).toBe('SERVICE_UNAVAILABLE');
     expect(Date.now() - started).toBeLessThan(2_000 + 1_000);
-    const health = (await (await fetch(`${stack.gatewayUrl(0)}/healthz`)).json()) as {
+    expect((await fetch(`${stack.gatewayUrl(0)}/healthz`)).status).toBe(503);
+    const health = (await (await probe(0, '/healthz')).json()) as {
       status: string;
       services: { users: { status: string } };
     };

@@ -35,6 +35,11 @@ export const UsersConfig = z.object({
   PRESENCE_ANNOUNCE_WINDOW_MS: z.coerce.number().int().min(10).max(5_000).default(100),
   /** Offline is announced only if the user is not back within this (a reload or a network blip shows nothing). */
   PRESENCE_OFFLINE_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
+  /**
+   * scrypt's cost as log2(N), with r = 8 and p = 1: 17 is OWASP's minimum (128 MiB and a few hundred ms per hash).
+   * Hashes made with a lower cost are replaced at the owner's next sign-in.
+   */
+  PASSWORD_SCRYPT_LOG2_N: z.coerce.number().int().min(10).max(20).default(17),
   /** How long failed sign-ins are remembered (for one username and address: after the wait they earned). */
   LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
 });

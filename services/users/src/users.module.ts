@@ -93,7 +93,7 @@ export class UsersModule {
             accounts,
             users,
             sessions,
-            new PasswordHasher(),
+            new PasswordHasher({ N: 2 ** config.PASSWORD_SCRYPT_LOG2_N, r: 8, p: 1 }),
             tokens,
             throttle,
             events,

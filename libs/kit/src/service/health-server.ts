@@ -15,6 +15,12 @@ export class HealthServer {
   private readonly checks = new Map<string, ReadinessCheck>();
   private server: Server | undefined;
   private shuttingDown = false;
+  private detail: (() => Promise<{ status: string }>) | undefined;
+
+  /** What /healthz answers here instead of the checks: a fuller report, kept off the public port. */
+  setDetail(detail: () => Promise<{ status: string }>): void {
+    this.detail = detail;
+  }
 
   addCheck(name: string, check: ReadinessCheck): void {
     this.checks.set(name, check);
@@ -47,6 +53,13 @@ export class HealthServer {
       };
       if (req.url === '/livez') return send(200, { status: 'ok' });
       if (req.url === '/metrics') return metricsHandler(req, res);
+      if (req.url === '/healthz' && this.detail) {
+        void this.detail().then(
+          (report) => send(report.status === 'ok' && !this.shuttingDown ? 200 : 503, report),
+          () => send(503, { status: 'degraded' }),
+        );
+        return;
+      }
       if (req.url === '/readyz' || req.url === '/healthz') {
         void this.report().then((report) => send(report.status === 'ok' ? 200 : 503, report));
         return;

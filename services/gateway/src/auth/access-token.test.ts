@@ -30,9 +30,15 @@ describe('AccessTokenVerifier', () => {
   const verifier = new AccessTokenVerifier(ours.publicKey, 'messenger', 'messenger');
 
   it('accepts a token signed with our key and names its user', async () => {
-    expect(verifier.verify(signRaw({ alg: 'EdDSA' }, base), NOW)).toEqual({ ok: true, userId: USER });
-    expect(verifier.verify(await sign(base), NOW)).toEqual({ ok: true, userId: USER });
-    expect(verifier.verify(await sign({ ...base, aud: ['other', 'messenger'] }), NOW)).toEqual({ ok: true, userId: USER });
+    const valid = { ok: true, userId: USER, expiresAt: base.exp };
+    expect(verifier.verify(signRaw({ alg: 'EdDSA' }, base), NOW)).toEqual(valid);
+    expect(verifier.verify(await sign(base), NOW)).toEqual(valid);
+    expect(verifier.verify(await sign({ ...base, aud: ['other', 'messenger'] }), NOW)).toEqual(valid);
+  });
+
+  it('names the sign-in a token belongs to, so its sockets can be closed at logout', async () => {
+    expect(verifier.verify(await sign({ ...base, sid: 'family-1' }), NOW)).toMatchObject({ ok: true, sessionId: 'family-1' });
+    expect(verifier.verify(await sign({ ...base, sid: 42 }), NOW)).not.toHaveProperty('sessionId');
   });
 
   it('tells an expired token apart, allowing 30 s of clock skew', async () => {

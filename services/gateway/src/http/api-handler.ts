@@ -9,6 +9,7 @@ import { bearerToken } from '../auth/access-token.js';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { BodyTooLarge, readBody } from './body.js';
+import type { EdgeSampling } from './edge-sampling.js';
 import { clearedRefreshCookie, readCookie, REFRESH_COOKIE, refreshCookie } from './cookies.js';
 import type { CorsPolicy } from './cors.js';
 import { readIncoming, type Incoming } from './incoming.js';
@@ -27,6 +28,7 @@ export interface ApiDeps {
   tracer: Tracer;
   logger: Logger;
   metrics: Pick<GatewayMetrics, 'httpDuration'>;
+  sampling: EdgeSampling;
 }
 
 /**
@@ -48,7 +50,8 @@ export const apiHandler = (deps: ApiDeps) => (res: HttpResponse, req: HttpReques
   }
   const { route, params } = found.match;
   const started = performance.now();
-  const parent = propagation.extract(context.active(), { traceparent: incoming.traceparent, tracestate: incoming.tracestate });
+  const traceparent = deps.sampling.decide(incoming.traceparent);
+  const parent = traceparent ? propagation.extract(context.active(), { traceparent, tracestate: incoming.tracestate }) : context.active();
   const span = deps.tracer.startSpan(
     `HTTP ${route.method} ${route.path}`,
     {
@@ -57,6 +60,27 @@ export const apiHandler = (deps: ApiDeps) => (res: HttpResponse, req: HttpReques
     },
     parent,
   );
+  const finish = () => {
+    span.setAttribute('http.response.status_code', reply.status);
+    if (reply.errorCode) span.setAttribute('messenger.error_code', reply.errorCode);
+    if (reply.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
+    const attributes = { 'http.route': route.path, 'http.request.method': route.method, 'http.response.status_code': reply.status };
+    deps.metrics.httpDuration.record((performance.now() - started) / 1000, attributes);
+    if (reply.errorCode) sharedInstruments().errors.add(1, { code: reply.errorCode, 'http.route': route.path });
+  };
+  // The token first (synchronous): a request without a valid one is answered before a byte of its body is read,
+  // so an anonymous client cannot make the gateway buffer uploads.
+  let callerId: string | undefined;
+  if (route.auth === 'required') {
+    const check = deps.tokens.verify(bearerToken(incoming.authorization));
+    if (!check.ok) {
+      reply.header('www-authenticate', 'Bearer');
+      reply.fail(check.code, check.message);
+      return finish();
+    }
+    callerId = check.userId;
+  }
   // uWS delivers body chunks only to a handler attached before this function returns, so reading
   // starts here, before any await, and `forward` awaits it when it needs the body.
   const body = route.upload
@@ -66,20 +90,12 @@ export const apiHandler = (deps: ApiDeps) => (res: HttpResponse, req: HttpReques
       : Promise.resolve<BodyResult>({ ok: true, value: undefined });
   body.catch(() => undefined); // a request refused before its body is needed must not leave a rejection unhandled
   void context
-    .with(trace.setSpan(parent, span), () => forward(deps, route, params, incoming, reply, body))
+    .with(trace.setSpan(parent, span), () => forward(deps, route, params, incoming, reply, body, callerId))
     .catch((error: unknown) => {
       deps.logger.error({ err: error, requestId: incoming.requestId }, 'request failed in the gateway');
       reply.fail('INTERNAL', 'internal error');
     })
-    .finally(() => {
-      span.setAttribute('http.response.status_code', reply.status);
-      if (reply.errorCode) span.setAttribute('messenger.error_code', reply.errorCode);
-      if (reply.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
-      const attributes = { 'http.route': route.path, 'http.request.method': route.method, 'http.response.status_code': reply.status };
-      deps.metrics.httpDuration.record((performance.now() - started) / 1000, attributes);
-      if (reply.errorCode) sharedInstruments().errors.add(1, { code: reply.errorCode, 'http.route': route.path });
-    });
+    .finally(finish);
 };
 
 type BodyResult =
@@ -131,17 +147,8 @@ const forward = async (
   incoming: Incoming,
   reply: Reply,
   bodyRead: Promise<BodyResult>,
+  callerId: string | undefined,
 ) => {
-  let callerId: string | undefined;
-  if (route.auth === 'required') {
-    const check = deps.tokens.verify(bearerToken(incoming.authorization));
-    if (!check.ok) {
-      reply.header('www-authenticate', 'Bearer');
-      return reply.fail(check.code, check.message);
-    }
-    callerId = check.userId;
-  }
-
   const bodyResult = await bodyRead;
   if (!bodyResult.ok) return reply.fail(bodyResult.code, bodyResult.message);
   const body = bodyResult.value;

@@ -99,6 +99,11 @@ export class AccountsRepository {
       .exec();
   }
 
+  /** A stronger hash of the same password, at sign-in: once per account, never on a hot path. */
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.accounts.updateOne({ _id: new Types.ObjectId(id) }, { $set: { passwordHash } }).exec();
+  }
+
   update(id: string, changes: { name?: string; bio?: string }): Promise<AccountDoc | null> {
     const set: Record<string, unknown> = { ...changes };
     if (changes.name !== undefined) set.nameWords = nameWords(changes.name);

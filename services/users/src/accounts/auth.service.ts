@@ -63,6 +63,13 @@ export class AuthService {
     const matches = await this.hasher.verify(input.password, account?.passwordHash ?? (await this.decoyHash));
     if (!account || !matches) throw invalidCredentials();
     await this.throttle.succeeded(username, clientIp);
+    if (this.hasher.needsRehash(account.passwordHash)) {
+      // The password is at hand only now: its hash moves to today's cost; failing that, the old one still works.
+      const stronger = await this.hasher.hash(input.password);
+      await this.accounts.setPasswordHash(account._id.toHexString(), stronger).catch((error: unknown) => {
+        this.logger.warn({ err: error, userId: account._id.toHexString() }, 'password hash not upgraded');
+      });
+    }
     await this.users.put(account); // the refreshes that follow read it from there
     return this.grant(mapUser(account), randomUUID());
   }

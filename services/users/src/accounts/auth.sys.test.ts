@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '@messenger/kit/stack';
 import { ApiClient, startTestStack } from '@messenger/kit/testing';
+import { accountModel } from './account.model.js';
+import { PasswordHasher } from './password-hasher.js';
 
 const unique = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;
 const REUSE_GRACE_SECONDS = 3;
@@ -25,6 +28,25 @@ describe('accounts and sessions through the gateway', () => {
     });
   });
   afterAll(async () => stack?.stop());
+
+  it('moves a hash made with a weaker scrypt cost to today’s at the next sign-in', async () => {
+    const username = unique('old');
+    await client().register(username, 'Old Hash', 'correct horse battery');
+    const db = await mongoose.createConnection(stack.env.MONGO_URL!, { dbName: 'messenger_users' }).asPromise();
+    const accounts = accountModel(db);
+    try {
+      // As an account from before the cost was raised: the same password, hashed at 2^12.
+      const weak = await new PasswordHasher({ N: 2 ** 12, r: 8, p: 1 }).hash('correct horse battery');
+      await accounts.updateOne({ username }, { $set: { passwordHash: weak } });
+      const signedIn = await client().call('POST', '/api/auth/login', { username, password: 'correct horse battery' });
+      expect(signedIn.status).toBe(200);
+      const stored = (await accounts.findOne({ username }).lean())!.passwordHash;
+      expect(stored.split('$')[1]).toBe(String(2 ** 15)); // the test stack's cost (PASSWORD_SCRYPT_LOG2_N)
+      expect((await client().call('POST', '/api/auth/login', { username, password: 'correct horse battery' })).status).toBe(200);
+    } finally {
+      await db.close();
+    }
+  });
 
   it('registers, then signs in with the same credentials, and never returns the password hash', async () => {
     const username = unique('reg');

@@ -7,6 +7,8 @@ import { decodeCursor, encodeCursor, type SearchCursor } from './search-cursor.j
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const USERNAME_CHARS = /^[a-z0-9_]+$/;
+/** The most name batches one request reads: each is a store query, and the answer must come in bounded time. */
+export const NAME_BATCHES = 5;
 
 interface Ranked {
   rank: SearchCursor['rank'];
@@ -47,10 +49,13 @@ export class SearchService {
       });
       found.push(...rows.map((account) => ({ rank: 1 as const, account })));
     }
+    // Where reading stopped before the page filled: a query that matches many names but few people (`a zzzzz`)
+    // reads at most NAME_BATCHES batches, then answers what it has with a cursor to go on from there.
+    let stoppedAt: string | undefined;
     if (words.length && reached(2) && found.length < want) {
       let after = afterIn(2);
       // Name matches already listed by username are skipped, so read in batches until the page fills.
-      for (;;) {
+      for (let batch = 1; ; batch++) {
         const batchSize = Math.max(want - found.length, 20);
         const rows = await this.accounts.findByNameWordPrefix(escapeRegex(words[0]!), {
           ...(after !== undefined ? { after } : {}),
@@ -64,14 +69,21 @@ export class SearchService {
         }
         if (rows.length < batchSize || found.length >= want) break;
         after = rows[rows.length - 1]!.username;
+        if (batch === NAME_BATCHES) {
+          stoppedAt = after;
+          break;
+        }
       }
     }
 
     const page = found.slice(0, input.limit);
     const last = page[page.length - 1];
-    return {
-      items: page.map((entry) => mapUserSummary(entry.account)),
-      nextCursor: found.length > input.limit && last ? encodeCursor({ rank: last.rank, username: last.account.username }) : null,
-    };
+    const nextCursor =
+      found.length > input.limit && last
+        ? encodeCursor({ rank: last.rank, username: last.account.username })
+        : stoppedAt !== undefined
+          ? encodeCursor({ rank: 2, username: stoppedAt })
+          : null;
+    return { items: page.map((entry) => mapUserSummary(entry.account)), nextCursor };
   }
 }
