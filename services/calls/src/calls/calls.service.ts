@@ -247,6 +247,9 @@ export class CallsService {
       this.sessions.timeline(callId),
     ]);
     if (!call || call.status === 'ended' || !seat || current !== seat) {
+      // Decided on the connection in the room now, not on this word about one: a reload's new connection
+      // replaces the old one under the same identity, and late news of the old one must not turn out the new.
+      if (current !== null && (await this.rooms.connectedSeat(callId, userId)) === current) return;
       this.logger.warn({ callId, userId, event: 'call.media-refused' }, 'connected to the media without a seat in the call');
       await this.rooms.removeParticipant(callId, userId);
       return;

@@ -14,6 +14,16 @@ export interface LiveKitSettings {
   emptyTimeoutSeconds: number;
 }
 
+/** The seat our token put in a participant's metadata (LiveKit copies it from the token; nobody may change it). */
+export const seatIn = (metadata: string | undefined): string | null => {
+  try {
+    const seat = (JSON.parse(metadata || '{}') as { seat?: unknown }).seat;
+    return typeof seat === 'string' ? seat : null;
+  } catch {
+    return null;
+  }
+};
+
 /** One LiveKit room per call, and short-lived tokens for exactly that room. */
 export class LiveKitRooms {
   private readonly rooms: RoomServiceClient;
@@ -50,6 +60,20 @@ export class LiveKitRooms {
     } catch (error) {
       this.logger.debug({ err: error, room, identity }, 'participant not in room');
     }
+  }
+
+  /**
+   * The seat of the connection now in the room under this identity (from the metadata our token gave it), or null
+   * when nobody is connected as them. A newer connection replaces an older one with the same identity.
+   */
+  async connectedSeat(room: string, identity: string): Promise<string | null> {
+    let participant;
+    try {
+      participant = await this.rooms.getParticipant(room, identity);
+    } catch {
+      return null;
+    }
+    return seatIn(participant.metadata);
   }
 
   /** Mutes every microphone the participant publishes; returns how many were muted. */

@@ -114,6 +114,32 @@ describe('LiveKit webhooks', () => {
     expect((await post(current, await signed(current))).status).toBe(200);
     expect((await call())?.participants).not.toContain(memberId);
   });
+
+  it('does not turn out a reloaded connection on late word that the connection before it joined', async () => {
+    const { member, memberId, started } = await setup(stack);
+    const seatIn = (token: string) =>
+      (JSON.parse(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).metadata) as { seat: string }).seat;
+    const first = (await member.call<StartBody>('POST', `/api/calls/${started.call.id}/join`)).body;
+    const second = (await member.call<StartBody>('POST', `/api/calls/${started.call.id}/join`)).body; // the reload
+    const room = new Room();
+    await room.connect(second.join.url, second.join.token, { autoSubscribe: false, dynacast: false });
+    const late = JSON.stringify({
+      event: 'participant_joined',
+      id: `EV_${randomBytes(6).toString('hex')}`,
+      createdAt: String(Math.floor(Date.now() / 1000)),
+      room: { name: started.call.id },
+      participant: { identity: memberId, metadata: JSON.stringify({ seat: seatIn(first.join.token) }) },
+    });
+    expect((await post(late, await signed(late))).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const rooms = new RoomServiceClient(
+      stack.env.LIVEKIT_URL!.replace('ws', 'http'),
+      stack.env.LIVEKIT_API_KEY!,
+      stack.env.LIVEKIT_API_SECRET!,
+    );
+    expect((await rooms.listParticipants(started.call.id)).map((p) => p.identity)).toContain(memberId);
+    await room.disconnect();
+  });
 });
 
 describe('reconciliation when webhooks are lost', () => {

@@ -2,18 +2,9 @@ import { TrackSource, WebhookReceiver, type WebhookEvent } from 'livekit-server-
 import type { Redis } from 'ioredis';
 import { ServiceError, type Logger } from '@messenger/kit';
 import type { CallsService } from '../calls/calls.service.js';
+import { seatIn } from './livekit-rooms.js';
 
 const SEEN_SECONDS = 24 * 3600;
-
-/** The seat our token put in the participant's metadata (LiveKit copies it from the token; nobody may change it). */
-const seatOf = (metadata: string | undefined): string | undefined => {
-  try {
-    const seat = (JSON.parse(metadata ?? '{}') as { seat?: unknown }).seat;
-    return typeof seat === 'string' ? seat : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 /**
  * LiveKit tells us who really connected to and left the media, and when a room closed. Each event
@@ -57,7 +48,7 @@ export class LiveKitWebhooks {
     const identity = event.participant?.identity;
     this.logger.info({ event: `livekit.${event.event}`, room, identity }, 'livekit webhook');
     if (!room?.startsWith('c_')) return;
-    const seat = seatOf(event.participant?.metadata);
+    const seat = seatIn(event.participant?.metadata) ?? undefined;
     if (event.event === 'participant_joined' && identity) await this.calls.mediaJoined(room, identity, seat);
     if (event.event === 'participant_left' && identity) await this.calls.mediaLeft(room, identity, seat);
     if (event.event === 'room_finished') await this.calls.finish(room, 'room-gone');
