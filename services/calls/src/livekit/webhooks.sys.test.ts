@@ -18,6 +18,10 @@ const until = async <T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs
   return value;
 };
 
+/** The seat a media token carries in its metadata, as LiveKit will report it in webhooks. */
+const seatIn = (token: string) =>
+  (JSON.parse(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).metadata) as { seat: string }).seat;
+
 const setup = async (stack: Stack) => {
   const owner = new ApiClient(stack.gatewayUrl());
   const member = new ApiClient(stack.gatewayUrl());
@@ -95,8 +99,6 @@ describe('LiveKit webhooks', () => {
 
   it('keeps someone who joined again when LiveKit’s word about their older connection comes late', async () => {
     const { member, memberId, started, call } = await setup(stack);
-    const seatIn = (token: string) =>
-      (JSON.parse(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).metadata) as { seat: string }).seat;
     const first = (await member.call<StartBody>('POST', `/api/calls/${started.call.id}/join`)).body;
     const second = (await member.call<StartBody>('POST', `/api/calls/${started.call.id}/join`)).body; // a reload
     const left = (seat: string) =>
@@ -117,8 +119,6 @@ describe('LiveKit webhooks', () => {
 
   it('does not turn out a reloaded connection on late word that the connection before it joined', async () => {
     const { member, memberId, started } = await setup(stack);
-    const seatIn = (token: string) =>
-      (JSON.parse(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).metadata) as { seat: string }).seat;
     const first = (await member.call<StartBody>('POST', `/api/calls/${started.call.id}/join`)).body;
     const second = (await member.call<StartBody>('POST', `/api/calls/${started.call.id}/join`)).body; // the reload
     const room = new Room();
