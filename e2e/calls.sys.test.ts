@@ -1,93 +1,29 @@
 // The callbacks given to page.waitForFunction run in the browser.
 /// <reference lib="dom" />
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '@messenger/kit/stack';
 import { repoRoot, startTestStack } from '@messenger/kit/testing';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { launchBrowser, snapshot, writeToneWav } from './browser.js';
+import {
+  accept,
+  apiAs,
+  joinFromPreview,
+  openChat,
+  openPersonalChat,
+  startCall,
+  userIdOf,
+  waitForFrames,
+  waitForTiles,
+} from './call-steps.js';
 import { register, waitForText, type Person } from './people.js';
 import { flipFrom, staysAbsent } from './toggles.js';
 
 /** How long an unanswered call rings in these journeys. */
 const RING_MS = 15_000;
-
-/** Frames the <video> of someone's camera tile has decoded so far (0 while it shows the avatar). */
-const framesOf = (page: Page, identity: string) =>
-  page.evaluate((id) => {
-    const video = document.querySelector<HTMLVideoElement>(`[data-test=tile][data-identity="${id}"][data-kind=camera] video:not(.hidden)`);
-    return video ? video.getVideoPlaybackQuality().totalVideoFrames : 0;
-  }, identity);
-
-/**
- * Waits until `identity`'s video on `page` has decoded more frames than `than`. Generous: three browsers encoding
- * and decoding video on a busy 2-core machine can take long to get going, and what is checked is that video flows.
- */
-const waitForFrames = async (page: Page, identity: string, than = 0, timeout = 45_000): Promise<number> => {
-  const until = Date.now() + timeout;
-  for (;;) {
-    const frames = await framesOf(page, identity);
-    if (frames > than) return frames;
-    if (Date.now() > until) throw new Error(`no video frames from ${identity} (still ${frames})`);
-    await page.waitForTimeout(100);
-  }
-};
-
-/** Opens a personal chat with `other` through the menu's "New chat". */
-const openPersonalChat = async (person: Person, other: Person) => {
-  await person.page.click('[data-test=menu]');
-  await person.page.click('[data-test=menu-new-chat]');
-  await person.page.fill('[data-test=new-chat-search]', other.username);
-  await person.page.click('[data-test=new-chat-user]');
-  await person.page.waitForURL(/\/chats\/[a-f0-9]{24}$/);
-};
-
-const userIdOf = async (person: Person): Promise<string> => {
-  const response = await person.page.evaluate(async () => {
-    const refreshed = await fetch('/api/auth/refresh', { method: 'POST', credentials: 'include' });
-    return (await refreshed.json()) as { user: { id: string } };
-  });
-  return response.user.id;
-};
-
-/** Calls the API as `person` (a fresh token from their refresh cookie), from inside their page. */
-const apiAs = (person: Person, method: string, path: string, body?: unknown) =>
-  person.page.evaluate(
-    async ([m, p, b]) => {
-      const { accessToken } = (await (await fetch('/api/auth/refresh', { method: 'POST', credentials: 'include' })).json()) as {
-        accessToken: string;
-      };
-      const response = await fetch(p, {
-        method: m,
-        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
-        body: b === undefined ? undefined : JSON.stringify(b),
-      });
-      return (await response.json()) as { id: string };
-    },
-    [method, path, body] as const,
-  );
-
-const waitForTiles = (page: Page, count: number, timeout = 15_000) =>
-  page.waitForFunction((n) => document.querySelector('[data-test=call-grid]')?.getAttribute('data-count') === String(n), count, {
-    timeout,
-  });
-
-/** Opens the chat named `name` from the list. */
-const openChat = async (person: Person, name: string) => {
-  await waitForText(person.page, '[data-test=chat-name]', name);
-  await person.page.click(`[data-test=chat-row]:has-text("${name}")`);
-  await waitForText(person.page, '[data-test=chat-title]', name);
-  await person.page.waitForSelector('[data-test=composer], .read-only');
-};
-
-/** Accepts the ringing call (with or without video) and waits for the call window. */
-const accept = async (person: Person, video: boolean) => {
-  await person.page.waitForSelector('[data-test=incoming-call]', { timeout: 15_000 });
-  await person.page.click(video ? '[data-test=accept-video]' : '[data-test=accept-audio]');
-  await person.page.waitForSelector('[data-test=call-window]');
-};
 
 describe('journeys: calls in the browser, with real media through LiveKit on loopback', () => {
   let stack: Stack;
@@ -128,8 +64,7 @@ describe('journeys: calls in the browser, with real media through LiveKit on loo
     await b.page.waitForSelector('[data-test=chat-row]');
     await b.page.click('[data-test=chat-row]');
 
-    await a.page.click('[data-test=start-video]');
-    await a.page.waitForSelector('[data-test=call-window]');
+    await startCall(a, 'video');
     await b.page.waitForSelector('[data-test=incoming-call][data-ringing=true]');
     await waitForText(b.page, '[data-test=incoming-call]', 'Alice Liddell');
     await snapshot(b.page, 'calls-01-incoming-ru');
@@ -187,7 +122,7 @@ describe('journeys: calls in the browser, with real media through LiveKit on loo
     await apiAs(a, 'POST', '/api/chats', { type: 'group', name: 'Reload club', memberIds: [bId] });
     await openChat(a, 'Reload club');
     await openChat(b, 'Reload club');
-    await a.page.click('[data-test=start-audio]');
+    await startCall(a, 'audio');
     await accept(b, false);
     await waitForTiles(a.page, 2);
 
@@ -215,7 +150,7 @@ describe('journeys: calls in the browser, with real media through LiveKit on loo
     await b.page.waitForSelector('[data-test=chat-row]');
     await b.page.click('[data-test=chat-row]');
 
-    await a.page.click('[data-test=start-audio]');
+    await startCall(a, 'audio');
     await b.page.waitForSelector('[data-test=incoming-call]');
     await snapshot(b.page, 'calls-06-incoming-en-360');
     await b.page.click('[data-test=decline]');
@@ -228,7 +163,7 @@ describe('journeys: calls in the browser, with real media through LiveKit on loo
     await waitForText(b.page, '[data-test=system-message]', 'Declined call');
 
     await a.page.click('[data-test=call-notice] button');
-    await a.page.click('[data-test=start-audio]');
+    await startCall(a, 'audio');
     await b.page.waitForSelector('[data-test=incoming-call][data-ringing=true]');
     // Nobody answers: the ring times out on both sides.
     await b.page.waitForSelector('[data-test=incoming-call]', { state: 'detached', timeout: RING_MS + 10_000 });
@@ -260,8 +195,7 @@ describe('journeys: calls in the browser, with real media through LiveKit on loo
     await apiAs(owner, 'POST', '/api/chats', { type: 'group', name, memberIds: everyone.slice(1).map((p) => ids.get(p)!) });
     for (const person of everyone) await openChat(person, name);
 
-    await owner.page.click('[data-test=start-video]');
-    await owner.page.waitForSelector('[data-test=call-window]');
+    await startCall(owner, 'video');
     // The two answer while they are rung (the ring is short), not after the owner's own media is up.
     await Promise.all([accept(m1, true), accept(m2, true)]);
     for (const person of [owner, m1, m2]) {
@@ -305,7 +239,7 @@ describe('journeys: calls in the browser, with real media through LiveKit on loo
     for (const person of quiet) {
       await person.page.waitForSelector('[data-test=incoming-call]', { state: 'detached', timeout: RING_MS + 10_000 });
       await person.page.click('[data-test=join-live-call]');
-      await person.page.waitForSelector('[data-test=call-window]');
+      await joinFromPreview(person, { camera: false });
     }
     await waitForTiles(owner.page, 6, 20_000);
     await snapshot(owner.page, 'calls-15-tiles-6');
@@ -330,8 +264,7 @@ describe('journeys: calls in the browser, with real media through LiveKit on loo
     await openChat(owner, 'Lecture');
     await openChat(member, 'Lecture');
 
-    await owner.page.click('[data-test=start-audio]');
-    await owner.page.waitForSelector('[data-test=call-window]');
+    await startCall(owner, 'audio');
     await accept(member, false);
     await member.page.waitForSelector('[data-test=toggle-mic][disabled]');
     expect(await member.page.textContent('[data-test=mic-reason]')).toContain('Only admins can speak');

@@ -17,6 +17,10 @@ export const ERROR_STATUS = {
   CONFLICT: 409,
   USERNAME_TAKEN: 409,
   GROUP_FULL: 409,
+  /** Ringing someone who is in the call already. */
+  ALREADY_IN_CALL: 409,
+  /** Ringing someone who asked not to be rung in this chat. */
+  RING_MUTED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   VALIDATION_FAILED: 422,

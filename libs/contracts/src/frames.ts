@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PresenceStatus, User } from './schemas/users.js';
 import { Chat, Message, Permissions, ReadState, Role } from './schemas/chats.js';
-import { Call } from './schemas/calls.js';
+import { Call, ModerationAction } from './schemas/calls.js';
 
 /**
  * WebSocket frames. Server → client frames are `{type, data}`; the full list with payloads is in
@@ -22,10 +22,13 @@ export const SERVER_FRAMES = {
   'message.created': Message,
   'message.read': ReadState,
   typing: z.object({ chatId: z.string(), userId: z.string() }),
-  'call.incoming': z.object({ call: Call, callerId: z.string(), ring: z.boolean() }),
+  /** `url`: the LiveKit server the client will connect to (as `join.url`), so a ringing client can warm the connection. */
+  'call.incoming': z.object({ call: Call, callerId: z.string(), ring: z.boolean(), url: z.string() }),
   'call.updated': Call,
   'call.ended': Call,
   'call.answered-elsewhere': z.object({ callId: z.string() }),
+  /** To the person a moderator acted on, so their client can say so (rather than seeing a mute or a drop unexplained). */
+  'call.moderated': z.object({ callId: z.string(), action: ModerationAction, byId: z.string() }),
 } as const;
 export type ServerFrameType = keyof typeof SERVER_FRAMES;
 export interface ServerFrame<T extends ServerFrameType = ServerFrameType> {

@@ -35,5 +35,8 @@ describe('rate limits', () => {
     expect(limited('GET', '/api/users/presence')).toBe('presence');
     expect(limited('PUT', '/api/users/me/avatar')).toBe('avatar');
     expect(limited('PUT', '/api/chats/:chatId/avatar')).toBe('avatar');
+    expect(limited('POST', '/api/calls/:callId/participants/:userId/ring')).toBe('ring');
+    expect(limited('PUT', '/api/calls/:callId/hand')).toBe('hand');
+    expect(limited('DELETE', '/api/calls/:callId/hand')).toBe('hand');
   });
 });

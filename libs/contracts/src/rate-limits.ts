@@ -15,6 +15,10 @@ export const RATE_LIMITS = {
   presence: { points: 30, seconds: 10, by: 'user' },
   /** Pictures are decoded and resized: the costliest requests there are. */
   avatar: { points: 10, seconds: 600, by: 'user' },
+  /** Ringing someone again in a call: each one rings another person's devices. */
+  ring: { points: 10, seconds: 60, by: 'user' },
+  /** Raising and lowering a hand: each one reaches everyone in the call through LiveKit. */
+  hand: { points: 20, seconds: 60, by: 'user' },
 } as const satisfies Record<string, RateLimit>;
 
 export interface RateLimit {

@@ -51,8 +51,12 @@ export const SUBJECT = {
     end: 'calls.calls.end',
     active: 'calls.calls.active',
     history: 'calls.log.history',
+    ringParticipant: 'calls.calls.ring',
+    raiseHand: 'calls.hands.raise',
+    lowerHand: 'calls.hands.lower',
     muteParticipant: 'calls.moderation.mute',
     removeParticipant: 'calls.moderation.remove',
+    lowerParticipantHand: 'calls.moderation.lower-hand',
     /** LiveKit webhooks, forwarded raw by the gateway; the calls service verifies them. */
     webhook: 'calls.livekit.webhook',
   },

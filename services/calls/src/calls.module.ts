@@ -8,16 +8,26 @@ import {
   ensureStream,
   EventPublisher,
   Outbox,
+  routeLimitsProvider,
   type ServiceRuntime,
 } from '@messenger/kit';
-import { handleGroupFact } from './calls/group-facts.js';
-import { CallLogRepository } from './log/call-log.repository.js';
 import { z } from 'zod';
+import { CallAnnouncer } from './calls/call-announcer.js';
+import { CallJanitor } from './calls/call-janitor.js';
+import { CallLifecycle } from './calls/call-lifecycle.js';
+import { callMetrics } from './calls/call-metrics.js';
 import { CallsController } from './calls/calls.controller.js';
-import { CallsService } from './calls/calls.service.js';
+import { handleGroupFact } from './calls/group-facts.js';
 import { Directory } from './calls/groups-client.js';
 import { LiveKitRooms } from './livekit/livekit-rooms.js';
+import { LiveRules } from './livekit/live-rules.js';
+import { MediaEvents } from './livekit/media-events.js';
+import { WebhooksController } from './livekit/webhooks.controller.js';
 import { LiveKitWebhooks } from './livekit/webhooks.js';
+import { CallLogRepository } from './log/call-log.repository.js';
+import { CallHands } from './moderation/call-hands.js';
+import { CallModeration } from './moderation/call-moderation.js';
+import { ModerationController } from './moderation/moderation.controller.js';
 import { CallSessionRepository } from './sessions/call-session.repository.js';
 
 export const CallsConfig = z.object({
@@ -68,28 +78,25 @@ export class CallsModule {
       logger,
     );
     const outbox = new Outbox(new EventPublisher(nats), redis, 'outbox:calls', logger);
-    const calls = new CallsService(
-      new CallSessionRepository(redis),
-      rooms,
-      new Directory(nats),
-      nats,
-      logger,
-      {
-        ringTimeoutMs: config.RING_TIMEOUT_MS,
-        startsPerMinute: config.CALL_STARTS_PER_MINUTE,
-        emptyGraceMs: config.CALL_EMPTY_GRACE_MS,
-      },
-      log,
-      outbox,
-    );
     runtime.onShutdown(outbox.start());
+    const sessions = new CallSessionRepository(redis);
+    const directory = new Directory(nats);
+    const rules = new LiveRules(sessions, rooms, directory);
+    const announcer = new CallAnnouncer(nats, sessions, rooms, outbox, log, logger);
+    const lifecycle = new CallLifecycle(sessions, rooms, directory, rules, announcer, log, logger, {
+      ringTimeoutMs: config.RING_TIMEOUT_MS,
+      startsPerMinute: config.CALL_STARTS_PER_MINUTE,
+      emptyGraceMs: config.CALL_EMPTY_GRACE_MS,
+    });
+    const media = new MediaEvents(sessions, rooms, directory, lifecycle, callMetrics(sessions), logger);
+    const janitor = new CallJanitor(sessions, rooms, lifecycle, announcer, logger);
     // Every replica sweeps: the Lua sweep is atomic, and only the replica whose run ended a call announces it.
     const sweeper = setInterval(() => {
-      calls.sweep().catch((error: unknown) => logger.warn({ err: error }, 'call sweep failed'));
+      janitor.sweep().catch((error: unknown) => logger.warn({ err: error }, 'call sweep failed'));
     }, config.CALL_SWEEP_MS);
     runtime.onShutdown(() => clearInterval(sweeper));
     const reconciler = setInterval(() => {
-      calls
+      janitor
         .reconcile(Math.max(config.CALL_RECONCILE_MS, 2_000))
         .catch((error: unknown) => logger.warn({ err: error }, 'call reconciliation failed'));
     }, config.CALL_RECONCILE_MS);
@@ -98,24 +105,27 @@ export class CallsModule {
       stream: STREAMS.groups.name,
       durable: 'calls-group-facts',
       subjects: [EVENT.memberRemoved, EVENT.chatDeleted, EVENT.callSettingsChanged, EVENT.rolesChanged],
-      handle: (subject, payload) => handleGroupFact(calls, subject, payload),
+      handle: (subject, payload) => handleGroupFact({ lifecycle, rules }, subject, payload),
     });
     runtime.onShutdown(() => groupFacts.stop());
     const callLog = await consumeEvents(nats, logger, {
       stream: STREAMS.calls.name,
       durable: 'calls-call-log',
       subjects: [EVENT.callEnded],
-      handle: (_subject, payload) => calls.recordLog(payload.call),
+      handle: (_subject, payload) => announcer.recordLog(payload.call),
     });
     runtime.onShutdown(() => callLog.stop());
     return {
       module: CallsModule,
-      controllers: [CallsController],
+      controllers: [CallsController, ModerationController, WebhooksController],
       providers: [
-        { provide: CallsService, useValue: calls },
+        routeLimitsProvider(redis, config.RATE_LIMITS),
+        { provide: CallLifecycle, useValue: lifecycle },
+        { provide: CallModeration, useValue: new CallModeration(sessions, rooms, directory, lifecycle, announcer, config.RING_TIMEOUT_MS) },
+        { provide: CallHands, useValue: new CallHands(sessions, rooms) },
         {
           provide: LiveKitWebhooks,
-          useValue: new LiveKitWebhooks(config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET, redis, calls, logger),
+          useValue: new LiveKitWebhooks(config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET, redis, media, logger),
         },
       ],
     };

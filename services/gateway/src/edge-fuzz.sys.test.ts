@@ -781,6 +781,10 @@ describe('fuzzing every route at the edge', () => {
       'POST /api/calls/:callId/end': { params: { callId } },
       'POST /api/calls/:callId/participants/:userId/mute': { params: { callId, userId: bobId } },
       'DELETE /api/calls/:callId/participants/:userId': { params: { callId, userId: bobId } },
+      'PUT /api/calls/:callId/hand': { params: { callId } },
+      'DELETE /api/calls/:callId/hand': { params: { callId } },
+      'POST /api/calls/:callId/participants/:userId/ring': { params: { callId, userId: carolId } },
+      'DELETE /api/calls/:callId/participants/:userId/hand': { params: { callId, userId: bobId } },
       'GET /api/chats/:chatId/calls': { params: { chatId }, query: { limit: '10' } },
     };
   });

@@ -32,6 +32,19 @@ export const CallIdParams = z.strictObject({ callId: z.string().regex(/^c_[A-Za-
 export const CallParticipantParams = z.strictObject({ callId: CallIdParams.shape.callId, userId: Id });
 export const ActiveCalls = z.object({ items: z.array(Call) });
 
+/**
+ * A raised hand: the LiveKit participant attribute `hand` holds the server's epoch ms when it was raised ('' or
+ * absent: lowered). Only the server sets it (participants may not set their own attributes), so the order of hands
+ * is the server's clock, not each client's.
+ */
+export const HAND_ATTRIBUTE = 'hand';
+export const CallHand = z.object({ callId: z.string(), userId: Id, raisedAt: z.number().int().nullable() });
+export type CallHand = z.infer<typeof CallHand>;
+
+/** Told to the person a moderator acted on (`call.moderated`). */
+export const ModerationAction = z.enum(['muted', 'removed', 'hand-lowered']);
+export type ModerationAction = z.infer<typeof ModerationAction>;
+
 export const CallLogEntry = z.object({
   id: z.string(),
   chatId: Id,

@@ -1,21 +1,16 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { z } from 'zod';
-import { CallHistoryQuery, CallIdParams, CallParticipantParams, ChatIdParams, StartCallBody, SUBJECT } from '@messenger/contracts';
+import { CallHistoryQuery, CallIdParams, ChatIdParams, StartCallBody, SUBJECT } from '@messenger/contracts';
+import { AuthCaller, ZodPipe, type Caller } from '@messenger/kit';
+import { CallLifecycle } from './call-lifecycle.js';
 
 const HistoryRequest = ChatIdParams.extend(CallHistoryQuery.shape);
-import { AuthCaller, ZodPipe, type Caller } from '@messenger/kit';
-import { CallsService } from './calls.service.js';
-import { LiveKitWebhooks } from '../livekit/webhooks.js';
 
-const WebhookDelivery = z.strictObject({ body: z.string().max(256 * 1024), authorization: z.string().min(1).max(4096) });
-
+/** A call from start to end, and what people see of calls. */
 @Controller()
 export class CallsController {
-  constructor(
-    @Inject(CallsService) private readonly calls: CallsService,
-    @Inject(LiveKitWebhooks) private readonly webhooks: LiveKitWebhooks,
-  ) {}
+  constructor(@Inject(CallLifecycle) private readonly calls: CallLifecycle) {}
 
   @MessagePattern(SUBJECT.calls.start)
   start(@AuthCaller() caller: Caller, @Payload(new ZodPipe(StartCallBody)) body: z.infer<typeof StartCallBody>) {
@@ -50,21 +45,5 @@ export class CallsController {
   @MessagePattern(SUBJECT.calls.history)
   history(@AuthCaller() caller: Caller, @Payload(new ZodPipe(HistoryRequest)) request: z.infer<typeof HistoryRequest>) {
     return this.calls.history(caller.userId, request.chatId, request.limit);
-  }
-
-  @MessagePattern(SUBJECT.calls.muteParticipant)
-  mute(@AuthCaller() caller: Caller, @Payload(new ZodPipe(CallParticipantParams)) params: z.infer<typeof CallParticipantParams>) {
-    return this.calls.moderate(caller.userId, params.callId, params.userId, 'mute');
-  }
-
-  @MessagePattern(SUBJECT.calls.removeParticipant)
-  remove(@AuthCaller() caller: Caller, @Payload(new ZodPipe(CallParticipantParams)) params: z.infer<typeof CallParticipantParams>) {
-    return this.calls.moderate(caller.userId, params.callId, params.userId, 'remove');
-  }
-
-  /** From the gateway's /webhooks/livekit only; the signature inside is the authentication. */
-  @MessagePattern(SUBJECT.calls.webhook)
-  webhook(@Payload(new ZodPipe(WebhookDelivery)) delivery: z.infer<typeof WebhookDelivery>) {
-    return this.webhooks.receive(delivery.body, delivery.authorization);
   }
 }

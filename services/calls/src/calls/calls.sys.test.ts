@@ -61,7 +61,8 @@ describe('calls through the gateway, with LiveKit and Redis', () => {
     expect(await roomExists(callId)).toBe(true);
 
     const incoming = await frameFor(boris, 'call.incoming', callId);
-    expect(incoming.data).toMatchObject({ callerId: anna.id, ring: true });
+    // With the LiveKit address the join will name, so the ringing client can warm the connection before accepting.
+    expect(incoming.data).toMatchObject({ callerId: anna.id, ring: true, url: started.body.join.url });
     await borisPhone.next((f) => f.type === 'call.incoming');
 
     const accepted = await boris.api.call<StartBody>('POST', `/api/calls/${callId}/join`);
@@ -137,6 +138,24 @@ describe('calls through the gateway, with LiveKit and Redis', () => {
     for (const person of [anna, boris, clara]) await person.api.call('POST', `/api/calls/${started.id}/leave`);
     const ended = await frameFor(anna, 'call.ended', started.id);
     expect(ended.data).toMatchObject({ endReason: 'empty' });
+  });
+
+  it('in a group, a decline stops only that ring, and those in the call see it at once', async () => {
+    const { eve, dima, boris } = p;
+    const group = (
+      await eve.api.call<{ id: string }>('POST', '/api/chats', { type: 'group', name: 'Отказ', memberIds: [dima.id, boris.id] })
+    ).body.id;
+    const { call } = (await eve.api.call<StartBody>('POST', '/api/calls', { chatId: group, type: 'audio' })).body;
+    await frameFor(dima, 'call.incoming', call.id);
+    const declined = await dima.api.call<CallBody & { invited: string[] }>('POST', `/api/calls/${call.id}/decline`);
+    expect(declined.body).toMatchObject({ status: 'ringing' });
+    expect(declined.body.invited).not.toContain(dima.id);
+    // The caller's people panel learns it from this push while Boris is still rung, not from the end of all rings.
+    await frameFor(eve, 'call.updated', call.id, (f) => {
+      const invited = (f.data as { invited: string[] }).invited;
+      return invited.includes(boris.id) && !invited.includes(dima.id);
+    });
+    await eve.api.call('POST', `/api/calls/${call.id}/end`);
   });
 
   it("rings by the group's policy and each member's own choice, and tells everyone else silently", async () => {

@@ -1,19 +1,17 @@
 import { TrackSource } from 'livekit-server-sdk';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CALL_SETTINGS, type Role } from '@messenger/contracts';
-import { callGrant } from './call-grants.js';
+import { DEFAULT_CALL_SETTINGS, DEFAULT_MEMBER_PERMISSIONS, type CallSettings, type Role } from '@messenger/contracts';
+import { callGrant, startsMuted } from './call-grants.js';
 
-const grant = (
-  role: Role,
-  chatType: 'personal' | 'group' | 'channel',
-  onlyAdminsCanSpeak: boolean,
-  callType: 'audio' | 'video' = 'video',
-) =>
-  callGrant({
-    room: 'r',
-    callType,
-    membership: { role, chatType, callSettings: { ...DEFAULT_CALL_SETTINGS, onlyAdminsCanSpeak } },
-  });
+type ChatType = 'personal' | 'group' | 'channel';
+const membership = (role: Role, chatType: ChatType, settings: Partial<CallSettings>) => ({
+  role,
+  chatType,
+  permissions: DEFAULT_MEMBER_PERMISSIONS,
+  callSettings: { ...DEFAULT_CALL_SETTINGS, ...settings },
+});
+const grant = (role: Role, chatType: ChatType, onlyAdminsCanSpeak: boolean, callType: 'audio' | 'video' = 'video') =>
+  callGrant({ room: 'r', callType, membership: membership(role, chatType, { onlyAdminsCanSpeak }) });
 
 describe('call grants', () => {
   it.each([
@@ -48,5 +46,16 @@ describe('call grants', () => {
   it('limits the token to one room and never lets a participant rename itself', () => {
     const g = grant('member', 'group', false);
     expect(g).toMatchObject({ roomJoin: true, room: 'r', canSubscribe: true, canUpdateOwnMetadata: false });
+  });
+
+  it.each([
+    ['member', 'group', true, true],
+    ['member', 'channel', true, true],
+    ['member', 'group', false, false],
+    ['admin', 'group', true, false],
+    ['owner', 'group', true, false],
+    ['member', 'personal', true, false],
+  ] as const)('a %s in a %s chat with muteAll=%s joins muted: %s', (role, chatType, muteAll, muted) => {
+    expect(startsMuted(membership(role, chatType, { muteAll }))).toBe(muted);
   });
 });

@@ -1,11 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { AudioSource, dispose, LocalAudioTrack, Room, TrackPublishOptions, TrackSource as ClientTrackSource } from '@livekit/rtc-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { RoomServiceClient, TrackSource } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STREAMS, SUBJECT, type CallSettings } from '@messenger/contracts';
+import { natsInboxPrefix } from '@messenger/kit';
 import type { Stack } from '@messenger/kit/stack';
 import { ApiClient, startTestStack, TestSocket } from '@messenger/kit/testing';
 
 type StartBody = { call: { id: string; participants: string[] }; join: { url: string; token: string } };
+type WebhookSeen = { event: string; room?: string; identity?: string; source?: string | number; reply: string };
+
+/** What a media token tells the client in its metadata (startMuted: join with the microphone off). */
+const tokenMetadata = (token: string) =>
+  JSON.parse(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).metadata) as { startMuted?: boolean };
+const publishMicrophone = (room: Room) =>
+  room.localParticipant!.publishTrack(
+    LocalAudioTrack.createAudioTrack('microphone', new AudioSource(48_000, 1)),
+    new TrackPublishOptions({ source: ClientTrackSource.SOURCE_MICROPHONE }),
+  );
 
 describe('group decisions reach a live call', () => {
   let stack: Stack;
@@ -14,6 +28,10 @@ describe('group decisions reach a live call', () => {
   let member: ApiClient;
   let memberId: string;
   let chatId: string;
+  let observer: NatsConnection;
+  /** LiveKit's webhooks as the gateway forwards them, and the reply subjects the calls service has answered. */
+  const webhooks: WebhookSeen[] = [];
+  const answered = new Set<string>();
 
   beforeAll(async () => {
     // One owner starts a call per test here; the start limit has its own test.
@@ -23,20 +41,68 @@ describe('group decisions reach a live call', () => {
     member = new ApiClient(stack.gatewayUrl());
     await owner.register(`own_${randomBytes(3).toString('hex')}`, 'Owner');
     memberId = (await member.register(`mem_${randomBytes(3).toString('hex')}`, 'Member')).id;
+    observer = await connect(stack.natsLogin());
+    observer.subscribe(SUBJECT.calls.webhook, {
+      callback: (_error, msg) => {
+        const event = JSON.parse(msg.json<{ data: { body: string } }>().data.body) as {
+          event: string;
+          room?: { name: string };
+          participant?: { identity: string };
+          track?: { source?: string | number };
+        };
+        webhooks.push({
+          event: event.event,
+          room: event.room?.name,
+          identity: event.participant?.identity,
+          source: event.track?.source,
+          reply: msg.reply ?? '',
+        });
+      },
+    });
+    observer.subscribe(`${natsInboxPrefix('gateway')}.>`, {
+      callback: (_error, msg) => {
+        answered.add(msg.subject);
+      },
+    });
+    await observer.flush();
   });
   afterAll(async () => {
+    await observer?.close();
     await dispose();
     await stack?.stop();
   });
 
-  const startWithMemberConnected = async () => {
+  /** Until the calls service has answered LiveKit's word that the member published a microphone in the call. */
+  const microphoneWebhookHandled = (callId: string) =>
+    eventually(
+      async () =>
+        webhooks.some(
+          (w) =>
+            w.event === 'track_published' &&
+            w.room === callId &&
+            w.identity === memberId &&
+            (w.source === 'MICROPHONE' || w.source === TrackSource.MICROPHONE) &&
+            answered.has(w.reply),
+        ),
+      8_000,
+    );
+  /** Until the calls service has handled every chat fact published so far (its durable consumer has none pending). */
+  const groupFactsHandled = () =>
+    eventually(async () => {
+      const info = await (await jetstreamManager(observer)).consumers.info(STREAMS.groups.name, 'calls-group-facts');
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    }, 8_000);
+
+  const startWithMemberConnected = async (callSettings: Partial<CallSettings> = {}) => {
     chatId = (await owner.call<{ id: string }>('POST', '/api/chats', { type: 'group', name: 'Live', memberIds: [memberId] })).body.id;
+    if (Object.keys(callSettings).length) await owner.call('PATCH', `/api/chats/${chatId}`, { callSettings });
     const started = (await owner.call<StartBody>('POST', '/api/calls', { chatId, type: 'audio' })).body;
     const joined = (await member.call<StartBody>('POST', `/api/calls/${started.call.id}/join`)).body;
     const room = new Room();
     await room.connect(joined.join.url, joined.join.token, { autoSubscribe: false, dynacast: false });
-    return { callId: started.call.id, room, join: joined.join };
+    return { callId: started.call.id, room, join: joined.join, ownerJoin: started.join };
   };
+  const microphone = async (callId: string) => (await memberInRoom(callId))?.tracks.find((t) => t.source === TrackSource.MICROPHONE);
   const memberInRoom = async (callId: string) => (await rooms.listParticipants(callId)).find((p) => p.identity === memberId);
   /** Polls until the check holds or the time is up; answers whether it held. */
   const eventually = async (check: () => Promise<boolean>, timeoutMs = 3_000) => {
@@ -134,42 +200,53 @@ describe('group decisions reach a live call', () => {
     await memberSocket.close();
   });
 
-  it('lets the owner mute a member’s live microphone and remove them, and refuses a member who tries', async () => {
+  it('lets the owner mute a member’s live microphone and remove them, tells the member each time, and refuses a member who tries', async () => {
     const { callId, room } = await startWithMemberConnected();
-    const track = LocalAudioTrack.createAudioTrack('microphone', new AudioSource(48_000, 1));
-    await room.localParticipant!.publishTrack(track, new TrackPublishOptions({ source: ClientTrackSource.SOURCE_MICROPHONE }));
-    const microphone = async () => (await memberInRoom(callId))?.tracks.find((t) => t.source === TrackSource.MICROPHONE);
-    const seen = async (muted: boolean) => {
-      const deadline = Date.now() + 3_000;
-      while (Date.now() < deadline && (await microphone())?.muted !== muted) await new Promise((resolve) => setTimeout(resolve, 100));
-      return (await microphone())?.muted;
-    };
-    expect(await seen(false)).toBe(false);
+    const memberSocket = await TestSocket.open(`${stack.gatewayUrl().replace('http', 'ws')}/ws?access_token=${member.accessToken}`);
+    await publishMicrophone(room);
+    expect(await eventually(async () => (await microphone(callId))?.muted === false)).toBe(true);
 
     const ownerId = (await owner.call<{ id: string }>('GET', '/api/users/me')).body.id;
     expect((await member.call('POST', `/api/calls/${callId}/participants/${ownerId}/mute`)).status).toBe(403);
     expect((await owner.call('POST', `/api/calls/${callId}/participants/${memberId}/mute`)).status).toBe(200);
-    expect(await seen(true)).toBe(true);
+    expect(await eventually(async () => (await microphone(callId))?.muted === true)).toBe(true);
+    const muted = await memberSocket.next((f) => f.type === 'call.moderated' && (f.data as { action: string }).action === 'muted');
+    expect(muted.data).toEqual({ callId, action: 'muted', byId: ownerId });
 
     expect((await owner.call('DELETE', `/api/calls/${callId}/participants/${memberId}`)).status).toBe(200);
     expect(await memberInRoom(callId)).toBeUndefined();
+    const removed = await memberSocket.next((f) => f.type === 'call.moderated' && (f.data as { action: string }).action === 'removed');
+    expect(removed.data).toEqual({ callId, action: 'removed', byId: ownerId });
     expect((await owner.call('DELETE', `/api/calls/${callId}/participants/${memberId}`)).status).toBe(404);
+    await memberSocket.close();
     await room.disconnect();
     await owner.call('POST', `/api/calls/${callId}/end`);
   });
 
-  it('mutes a member’s microphone as soon as it is published while muteAll is on', async () => {
-    const { callId, room } = await startWithMemberConnected();
+  it('lets a member’s first unmute under muteAll stand: the microphone they publish is not muted again', async () => {
+    const { callId, room, join, ownerJoin } = await startWithMemberConnected({ muteAll: true });
+    // muteAll: members join muted; the owner, who runs the call, does not.
+    expect(tokenMetadata(join.token).startMuted).toBe(true);
+    expect(tokenMetadata(ownerJoin.token).startMuted).toBe(false);
+    await publishMicrophone(room); // the member's first click on "unmute"
+    expect(await eventually(async () => (await microphone(callId)) !== undefined)).toBe(true);
+    expect(await microphoneWebhookHandled(callId)).toBe(true);
+    expect((await microphone(callId))?.muted).toBe(false);
+    await room.disconnect();
+    await owner.call('POST', `/api/calls/${callId}/end`);
+  });
+
+  it('mutes live microphones when muteAll is switched on, and not when another setting changes while it is on', async () => {
+    const { callId, room } = await startWithMemberConnected({ muteAll: true });
+    await publishMicrophone(room);
+    expect(await microphoneWebhookHandled(callId)).toBe(true);
+    expect((await owner.call('PATCH', `/api/chats/${chatId}`, { callSettings: { ring: 'admins' } })).status).toBe(200);
+    expect(await groupFactsHandled()).toBe(true);
+    expect((await microphone(callId))?.muted).toBe(false);
+
+    await owner.call('PATCH', `/api/chats/${chatId}`, { callSettings: { muteAll: false } });
     await owner.call('PATCH', `/api/chats/${chatId}`, { callSettings: { muteAll: true } });
-    const track = LocalAudioTrack.createAudioTrack('microphone', new AudioSource(48_000, 1));
-    await room.localParticipant!.publishTrack(track, new TrackPublishOptions({ source: ClientTrackSource.SOURCE_MICROPHONE }));
-    const deadline = Date.now() + 5_000;
-    let muted: boolean | undefined;
-    while (Date.now() < deadline && muted !== true) {
-      muted = (await memberInRoom(callId))?.tracks.find((t) => t.source === TrackSource.MICROPHONE)?.muted;
-      if (muted !== true) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(muted).toBe(true);
+    expect(await eventually(async () => (await microphone(callId))?.muted === true)).toBe(true);
     await room.disconnect();
     await owner.call('POST', `/api/calls/${callId}/end`);
   });

@@ -1,6 +1,6 @@
 import { AccessToken, RoomServiceClient, TrackSource } from 'livekit-server-sdk';
 import type { Logger } from '@messenger/kit';
-import type { UserSummary } from '@messenger/contracts';
+import { HAND_ATTRIBUTE, type UserSummary } from '@messenger/contracts';
 import type { VideoGrant } from 'livekit-server-sdk';
 
 export interface LiveKitSettings {
@@ -33,6 +33,11 @@ export class LiveKitRooms {
     private readonly logger: Logger,
   ) {
     this.rooms = new RoomServiceClient(settings.url.replace(/^ws/, 'http'), settings.apiKey, settings.apiSecret);
+  }
+
+  /** Where browsers connect for media: what `join.url` names, and `call.incoming` too, for warming the connection. */
+  get publicUrl(): string {
+    return this.settings.publicUrl;
   }
 
   async create(room: string): Promise<void> {
@@ -87,6 +92,36 @@ export class LiveKitRooms {
     const microphones = participant.tracks.filter((t) => t.source === TrackSource.MICROPHONE && !t.muted);
     for (const track of microphones) await this.rooms.mutePublishedTrack(room, identity, track.sid, true);
     return microphones.length;
+  }
+
+  /**
+   * When the participant's hand went up (the `hand` attribute: the server's epoch ms), null when it is down, or
+   * undefined when nobody is connected to the media under this identity.
+   */
+  async handOf(room: string, identity: string): Promise<number | null | undefined> {
+    let participant;
+    try {
+      participant = await this.rooms.getParticipant(room, identity);
+    } catch {
+      return undefined;
+    }
+    const raisedAt = Number(participant.attributes[HAND_ATTRIBUTE] || NaN);
+    return Number.isFinite(raisedAt) ? raisedAt : null;
+  }
+
+  /**
+   * Raises (the time it went up) or lowers (null) the participant's hand; LiveKit tells everyone in the room.
+   * Only the server sets attributes: tokens never let a participant update its own. False when they are not connected.
+   */
+  async setHand(room: string, identity: string, raisedAt: number | null): Promise<boolean> {
+    try {
+      // An attribute set to '' is deleted.
+      await this.rooms.updateParticipant(room, identity, { attributes: { [HAND_ATTRIBUTE]: raisedAt === null ? '' : String(raisedAt) } });
+      return true;
+    } catch (error) {
+      this.logger.debug({ err: error, room, identity }, 'participant not connected to media');
+      return false;
+    }
   }
 
   /** Applies a new grant to someone already in the room (a permission update replaces all of them). */

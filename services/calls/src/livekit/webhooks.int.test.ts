@@ -7,7 +7,7 @@ import { AccessToken } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@messenger/kit';
 import { startRedis, type RedisServer } from '@messenger/kit/servers';
-import type { CallsService } from '../calls/calls.service.js';
+import type { MediaEvents } from './media-events.js';
 import { LiveKitWebhooks } from './webhooks.js';
 
 const KEY = 'devkey';
@@ -35,17 +35,17 @@ describe('LiveKit webhooks: the claim on an event', () => {
   it('is released when handling fails, so LiveKit’s retry is handled; a handled event stays claimed', async () => {
     const seen: string[] = [];
     let failNext = true;
-    // Only the handler's outcome matters here; the calls service has its own tests.
-    const calls = {
-      mediaLeft: async (room: string, identity: string, seat: string | undefined) => {
+    // Only the handler's outcome matters here; the media events have their own tests.
+    const media = {
+      left: async (room: string, identity: string, seat: string | undefined) => {
         seen.push(`${room}/${identity}/${seat}`);
         if (failNext) {
           failNext = false;
           throw new Error('store hiccup');
         }
       },
-    } as unknown as CallsService;
-    const hooks = new LiveKitWebhooks(KEY, SECRET, redis, calls, createLogger('test', 'silent'));
+    } as unknown as MediaEvents;
+    const hooks = new LiveKitWebhooks(KEY, SECRET, redis, media, createLogger('test', 'silent'));
     const body = JSON.stringify({
       event: 'participant_left',
       id: `EV_${Date.now()}`,

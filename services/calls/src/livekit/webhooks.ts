@@ -1,8 +1,8 @@
-import { TrackSource, WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
+import { WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
 import type { Redis } from 'ioredis';
 import { ServiceError, type Logger } from '@messenger/kit';
-import type { CallsService } from '../calls/calls.service.js';
 import { seatIn } from './livekit-rooms.js';
+import type { MediaEvents } from './media-events.js';
 
 const SEEN_SECONDS = 24 * 3600;
 
@@ -18,7 +18,7 @@ export class LiveKitWebhooks {
     apiKey: string,
     apiSecret: string,
     private readonly redis: Redis,
-    private readonly calls: CallsService,
+    private readonly media: MediaEvents,
     private readonly logger: Logger,
   ) {
     this.receiver = new WebhookReceiver(apiKey, apiSecret);
@@ -49,10 +49,8 @@ export class LiveKitWebhooks {
     this.logger.info({ event: `livekit.${event.event}`, room, identity }, 'livekit webhook');
     if (!room?.startsWith('c_')) return;
     const seat = seatIn(event.participant?.metadata) ?? undefined;
-    if (event.event === 'participant_joined' && identity) await this.calls.mediaJoined(room, identity, seat);
-    if (event.event === 'participant_left' && identity) await this.calls.mediaLeft(room, identity, seat);
-    if (event.event === 'room_finished') await this.calls.finish(room, 'room-gone');
-    if (event.event === 'track_published' && identity && event.track?.source === TrackSource.MICROPHONE)
-      await this.calls.microphonePublished(room, identity);
+    if (event.event === 'participant_joined' && identity) await this.media.joined(room, identity, seat);
+    if (event.event === 'participant_left' && identity) await this.media.left(room, identity, seat);
+    if (event.event === 'room_finished') await this.media.roomFinished(room);
   }
 }

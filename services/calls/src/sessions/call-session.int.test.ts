@@ -172,6 +172,49 @@ describe('call sessions in Redis', () => {
     await sessions.end(call.id, 'hangup');
   });
 
+  it('gives a ring again its own deadline: the sweep stops the first rings at theirs and the new one only at its own', async () => {
+    const [A, B, C, LATE] = [
+      'a1a1a1a1a1a1a1a1a1a1a1a1',
+      'b1b1b1b1b1b1b1b1b1b1b1b1',
+      'c1c1c1c1c1c1c1c1c1c1c1c1',
+      'd1d1d1d1d1d1d1d1d1d1d1d1',
+    ];
+    const now = Date.now();
+    const call = newCall({ chatType: 'group', initiatorId: A, members: [A, B, C], invited: [B], ringDeadlineMs: now + 1_000 });
+    await sessions.start(call, now);
+    await sessions.join(call.id, A, now);
+    // C was not rung at the start; B's ring is half over when both are rung (again) for 45 s from then.
+    expect(await sessions.ring(call.id, C, now + 500 + 45_000, now + 500)).toBe('ringing');
+    expect(await sessions.ring(call.id, B, now + 500 + 45_000, now + 500)).toBe('ringing');
+    expect(await sessions.callIdsOf(C)).toEqual([call.id]);
+    expect((await sessions.sweep(now + 2_000)).quieted).not.toContain(call.id);
+    expect((await sessions.get(call.id))?.invited).toEqual([B, C].sort());
+    // Someone who joined the chat after the call started hears about it once rung.
+    expect(await sessions.ring(call.id, LATE, now + 10_000, now + 2_000)).toBe('ringing');
+    expect(await sessions.audience(call.id)).toEqual([A, B, C, LATE]);
+    expect((await sessions.sweep(now + 11_000)).quieted).toEqual([call.id]);
+    expect((await sessions.get(call.id))?.invited).toEqual([B, C].sort());
+    expect(await sessions.callIdsOf(LATE)).toEqual([]);
+    expect((await sessions.sweep(now + 46_000)).quieted).toEqual([call.id]);
+    expect((await sessions.get(call.id))?.invited).toEqual([]);
+    expect(await sessions.callIdsOf(B)).toEqual([]);
+    expect(await sessions.ring(call.id, A, now + 50_000)).toBe('in-call');
+    await sessions.end(call.id, 'hangup');
+    expect(await sessions.ring(call.id, B, now + 50_000)).toBe('ended');
+    expect(await sessions.ring('c_nosuchcallnosuchcall', B, now + 50_000)).toBe('gone');
+  });
+
+  it('lets a ring again keep a personal call ringing until its own deadline before it is missed', async () => {
+    const now = Date.now();
+    const call = newCall({ ringDeadlineMs: now + 1_000 });
+    await sessions.start(call, now);
+    await sessions.join(call.id, CALLER, now);
+    expect(await sessions.ring(call.id, CALLEE, now + 5_000, now + 500)).toBe('ringing');
+    expect((await sessions.sweep(now + 2_000)).ended).not.toContain(call.id);
+    expect((await sessions.sweep(now + 6_000)).ended).toContain(call.id);
+    expect(await sessions.get(call.id)).toMatchObject({ status: 'ended', endReason: 'missed' });
+  });
+
   /**
    * Property: whatever order accept, decline, hang-up by either side and the ring timeout arrive in,
    * concurrently, the call ends up in exactly one consistent state. fast-check picks which steps happen, in

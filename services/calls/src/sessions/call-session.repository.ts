@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Call, EndReason } from '@messenger/contracts';
-import { DECLINE, END, JOIN, KEEP_ALIVE, LEAVE, START, SWEEP } from './call-scripts.js';
+import { DECLINE, END, JOIN, KEEP_ALIVE, LEAVE, NOTE_MUTE_ALL, RING, START, SWEEP } from './call-scripts.js';
 
 export const SESSION_TTL_SECONDS = 12 * 3600;
 
@@ -15,6 +15,8 @@ export interface NewCall {
   members: string[];
   invited: string[];
   ringDeadlineMs: number;
+  /** The chat's muteAll when the call started, so that only switching it on later mutes live microphones. */
+  muteAll?: boolean;
 }
 
 const iso = (ms: string | undefined) => (ms ? new Date(Number(ms)).toISOString() : null);
@@ -40,6 +42,7 @@ export class CallSessionRepository {
       String(expireAt),
       String(call.ringDeadlineMs),
       call.members.join(','),
+      call.muteAll ? '1' : '0',
       ...call.invited,
     )) as [string, string];
     return { created: outcome === 'created', id };
@@ -78,6 +81,14 @@ export class CallSessionRepository {
   }
 
   /**
+   * Rings someone who is not in the call until `deadlineMs`, whatever the call's own ring deadline was: the sweep
+   * stops each ring at its own time. `in-call`: they are in it already; `ended` / `gone`: there is no call to ring for.
+   */
+  async ring(callId: string, userId: string, deadlineMs: number, now = Date.now()): Promise<'ringing' | 'in-call' | 'ended' | 'gone'> {
+    return (await this.redis.eval(RING, 0, callId, userId, String(now), String(deadlineMs))) as 'ringing' | 'in-call' | 'ended' | 'gone';
+  }
+
+  /**
    * `ended`: this leave ended the call (and must be announced); `already-ended`: it was over before (a hang-up
    * followed by LiveKit's participant_left, say), so nothing is announced twice. With a `seat`, only that seat
    * leaves: `stale` means the user has joined again since, and stays.
@@ -92,6 +103,11 @@ export class CallSessionRepository {
       'ended' | 'already-ended' | 'left' | 'not-in-call' | 'gone' | 'stale';
   }
 
+  /** Notes the chat's muteAll for its live call; true only when this switched it on. */
+  async noteMuteAll(callId: string, muteAll: boolean): Promise<boolean> {
+    return (await this.redis.eval(NOTE_MUTE_ALL, 0, callId, muteAll ? '1' : '0')) === 1;
+  }
+
   /** True if this call ended it; false if it had ended already. */
   async end(callId: string, reason: EndReason, now = Date.now()): Promise<boolean> {
     return (await this.redis.eval(END, 0, callId, reason, String(now))) === 1;
@@ -99,7 +115,7 @@ export class CallSessionRepository {
 
   /**
    * Applies the deadlines: unanswered personal calls end as missed, empty group calls end after their
-   * grace, and group calls whose ring timed out stop ringing (`quieted`: the rung must be told).
+   * grace, and in group calls the rings whose time is up stop (`quieted`: the rung must be told).
    */
   async sweep(now = Date.now()): Promise<{ ended: string[]; quieted: string[] }> {
     const [ended, quieted] = (await this.redis.eval(SWEEP, 0, String(now))) as [string[], string[]];

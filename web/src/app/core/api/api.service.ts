@@ -129,8 +129,36 @@ export class Api {
     return this.call(this.http.post<Call>(`/api/calls/${callId}/end`, {}));
   }
 
+  muteParticipant(callId: string, userId: string): Promise<Call> {
+    return this.call(this.http.post<Call>(`/api/calls/${callId}/participants/${userId}/mute`, {}));
+  }
+
+  removeParticipant(callId: string, userId: string): Promise<Call> {
+    return this.call(this.http.delete<Call>(`/api/calls/${callId}/participants/${userId}`));
+  }
+
+  /** Raises or lowers my own hand in the call. */
+  setHand(callId: string, raised: boolean): Promise<unknown> {
+    const url = `/api/calls/${callId}/hand`;
+    return this.call(raised ? this.http.put(url, {}) : this.http.delete(url));
+  }
+
+  /** A moderator lowers someone else's hand. */
+  lowerHandOf(callId: string, userId: string): Promise<unknown> {
+    return this.call(this.http.delete(`/api/calls/${callId}/participants/${userId}/hand`));
+  }
+
+  ringAgain(callId: string, userId: string): Promise<unknown> {
+    return this.call(this.http.post(`/api/calls/${callId}/participants/${userId}/ring`, {}));
+  }
+
   callHistory(chatId: string): Promise<z.infer<typeof CallHistory>> {
     return this.call(this.http.get<z.infer<typeof CallHistory>>(`/api/chats/${chatId}/calls`));
+  }
+
+  /** The chat's call log, newest first: at most `limit` (the server allows up to 100). */
+  callLog(chatId: string, limit: number): Promise<z.infer<typeof CallHistory>> {
+    return this.call(this.http.get<z.infer<typeof CallHistory>>(`/api/chats/${chatId}/calls`, { params: { limit } }));
   }
 
   private async call<T>(request: Observable<T>): Promise<T> {

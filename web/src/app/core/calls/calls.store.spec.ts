@@ -6,7 +6,11 @@ import type { Call } from '@messenger/contracts';
 import { aUser, FakeRealtime, newId } from '../../testing/fakes';
 import { AuthStore } from '../auth/auth.store';
 import { Realtime } from '../realtime/realtime.service';
-import { CallsStore } from './calls.store';
+import type { CallSession } from './call-session';
+import { CALL_SESSIONS, CallsStore } from './calls.store';
+
+/** Where the calls service says LiveKit is (the incoming frame carries it, so a ringing page can warm up). */
+const LIVEKIT = 'ws://127.0.0.1:7880';
 
 describe('CallsStore: ringing', () => {
   const me = aUser('Me');
@@ -28,11 +32,24 @@ describe('CallsStore: ringing', () => {
     ...overrides,
   });
 
-  const setup = () => {
+  /** A media session whose connect fails as LiveKit's does when the SFU cannot be reached. */
+  const unreachable = () =>
+    ({
+      connect: () => Promise.reject(new Error('could not establish signal connection')),
+      close: () => Promise.resolve(),
+    }) as unknown as CallSession;
+
+  const setup = (sessions: () => CallSession = unreachable) => {
     const realtime = new FakeRealtime();
     realtime.state.set('offline');
     TestBed.configureTestingModule({
-      providers: [provideZonelessChangeDetection(), provideHttpClient(), provideHttpClientTesting(), { provide: Realtime, useValue: realtime }],
+      providers: [
+        provideZonelessChangeDetection(),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        { provide: Realtime, useValue: realtime },
+        { provide: CALL_SESSIONS, useValue: sessions },
+      ],
     });
     const auth = TestBed.inject(AuthStore);
     auth.user.set(me);
@@ -44,9 +61,9 @@ describe('CallsStore: ringing', () => {
     const { store, realtime } = setup();
     const first = aCall();
     const second = aCall();
-    realtime.push('call.incoming', { call: first, callerId: caller.id, ring: true });
-    realtime.push('call.incoming', { call: second, callerId: caller.id, ring: true });
-    realtime.push('call.incoming', { call: first, callerId: caller.id, ring: true });
+    realtime.push('call.incoming', { call: first, callerId: caller.id, ring: true, url: LIVEKIT });
+    realtime.push('call.incoming', { call: second, callerId: caller.id, ring: true, url: LIVEKIT });
+    realtime.push('call.incoming', { call: first, callerId: caller.id, ring: true, url: LIVEKIT });
     TestBed.tick();
     expect(store.incoming().map((c) => c.call.id)).toEqual([first.id, second.id]);
     expect(store.ringing()?.call.id).toBe(first.id);
@@ -63,7 +80,7 @@ describe('CallsStore: ringing', () => {
   it('does not ring for a silent notice (ring: false), but counts who is in the call', () => {
     const { store, realtime } = setup();
     const call = aCall({ chatType: 'group', participants: [caller.id, newId()] });
-    realtime.push('call.incoming', { call, callerId: caller.id, ring: false });
+    realtime.push('call.incoming', { call, callerId: caller.id, ring: false, url: LIVEKIT });
     expect(store.incoming()).toEqual([]);
     expect(store.liveParticipants(call.id)).toBe(2);
   });
@@ -71,7 +88,7 @@ describe('CallsStore: ringing', () => {
   it('stops ringing when I joined from another device', () => {
     const { store, realtime } = setup();
     const call = aCall();
-    realtime.push('call.incoming', { call, callerId: caller.id, ring: true });
+    realtime.push('call.incoming', { call, callerId: caller.id, ring: true, url: LIVEKIT });
     realtime.push('call.updated', { ...call, status: 'active', participants: [caller.id, me.id] });
     expect(store.incoming()).toEqual([]);
   });
@@ -101,7 +118,7 @@ describe('CallsStore: ringing', () => {
   it('declining removes the card at once and tells the server', async () => {
     const { store, realtime, http } = setup();
     const call = aCall();
-    realtime.push('call.incoming', { call, callerId: caller.id, ring: true });
+    realtime.push('call.incoming', { call, callerId: caller.id, ring: true, url: LIVEKIT });
     const declining = store.decline(call.id);
     expect(store.incoming()).toEqual([]);
     http.expectOne({ method: 'POST', url: `/api/calls/${call.id}/decline` }).flush({ ...call, status: 'ended', endReason: 'declined' });
@@ -115,5 +132,45 @@ describe('CallsStore: ringing', () => {
     await starting;
     expect(store.notice()).toEqual({ kind: 'busy' });
     expect(store.active()).toBeNull();
+  });
+
+  it('leaves on the server when the media connection fails, so no ghost participant stays behind', async () => {
+    const { store, http } = setup();
+    const call = aCall({ status: 'active', chatType: 'group', participants: [caller.id, me.id], invited: [] });
+    const joining = store.accept(call.id, false);
+    http.expectOne({ method: 'POST', url: `/api/calls/${call.id}/join` }).flush({ call, join: { url: 'ws://127.0.0.1:1', token: 'x.e30.y' } });
+    // No call.ended arrives: the call goes on without us, so after the grace the store tells the server we left.
+    await vi.waitFor(() => http.expectOne({ method: 'POST', url: `/api/calls/${call.id}/leave` }).flush(call), { timeout: 3_000 });
+    await joining;
+    expect(store.active()).toBeNull();
+    expect(store.notice()).toEqual({ kind: 'failed', code: expect.any(String) });
+  });
+
+  it('does not leave again when the call ended while connecting; says why it ended', async () => {
+    const { store, http, realtime } = setup();
+    const call = aCall({ status: 'active', chatType: 'group', participants: [caller.id, me.id], invited: [] });
+    const joining = store.accept(call.id, false);
+    realtime.push('call.ended', { ...call, status: 'ended', endReason: 'ended-by-admin' });
+    http.expectOne({ method: 'POST', url: `/api/calls/${call.id}/join` }).flush({ call, join: { url: 'ws://127.0.0.1:1', token: 'x.e30.y' } });
+    await joining;
+    http.expectNone(`/api/calls/${call.id}/leave`);
+    expect(store.notice()).toEqual({ kind: 'ended', reason: 'ended-by-admin' });
+  });
+
+  it('tells me when a moderator muted me, and closes the call with who did it when they removed me', async () => {
+    const connected = { connect: () => Promise.resolve(), close: vi.fn(() => Promise.resolve()), ended: () => null } as unknown as CallSession;
+    const { store, http, realtime } = setup(() => connected);
+    const call = aCall({ status: 'active', chatType: 'group', participants: [caller.id, me.id], invited: [] });
+    const joining = store.accept(call.id, false);
+    http.expectOne({ method: 'POST', url: `/api/calls/${call.id}/join` }).flush({ call, join: { url: 'ws://127.0.0.1:1', token: 'x.e30.y' } });
+    await joining;
+    realtime.push('call.moderated', { callId: 'c_another', action: 'muted', byId: caller.id });
+    expect(store.notice()).toBeNull();
+    realtime.push('call.moderated', { callId: call.id, action: 'muted', byId: caller.id });
+    expect(store.notice()).toEqual({ kind: 'moderated', action: 'muted' });
+    expect(store.active()).not.toBeNull();
+    realtime.push('call.moderated', { callId: call.id, action: 'removed', byId: caller.id });
+    await vi.waitFor(() => expect(store.active()).toBeNull());
+    expect(store.notice()).toEqual({ kind: 'moderated', action: 'removed' });
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable, computed, effect, inject, signal } from '@angular/core';
+import { Injectable, InjectionToken, computed, effect, inject, signal } from '@angular/core';
 import type { Call } from '@messenger/contracts';
 import { Api, type CallWithJoin } from '../api/api.service';
 import { ApiError } from '../api/api-error';
@@ -19,11 +19,26 @@ export interface ActiveCall {
   joinedAt: number;
 }
 
-/** Why a call screen closed, when it was not the user's own doing. */
+/** Why a call screen closed, or what a moderator did to me, when it was not the user's own doing. */
 export type CallNotice =
   | { kind: 'ended'; reason: NonNullable<Call['endReason']> | SessionEnd }
   | { kind: 'busy' }
-  | { kind: 'failed'; code: string };
+  | { kind: 'failed'; code: string }
+  | { kind: 'moderated'; action: 'muted' | 'removed' | 'hand-lowered' };
+
+/** Makes the media session of a call; tests hand in one whose connect fails. */
+export const CALL_SESSIONS = new InjectionToken<() => CallSession>('call sessions', { factory: () => () => new CallSession() });
+
+/** A call about to be started or joined, its pre-join preview on screen. */
+export interface Preparing {
+  chatId: string;
+  type: 'audio' | 'video';
+  /** The live call to join; null starts a new one. */
+  callId: string | null;
+}
+
+/** How long "an admin muted you" stays on screen while the call goes on. */
+const MODERATION_NOTICE_MS = 6_000;
 
 /** How long a closed room waits for the server's word on why the call ended. */
 const REASON_GRACE_MS = 1_500;
@@ -40,11 +55,14 @@ export class CallsStore {
   private readonly api = inject(Api);
   private readonly auth = inject(AuthStore);
   private readonly ringtone = new Ringtone();
+  private readonly newSession = inject(CALL_SESSIONS);
   readonly incoming = signal<Incoming[]>([]);
   readonly active = signal<ActiveCall | null>(null);
   readonly rejoin = signal<Pick<Call, 'id' | 'chatId'> | null>(null);
   readonly notice = signal<CallNotice | null>(null);
   readonly busy = signal(false);
+  /** The pre-join preview shown now, if any. */
+  readonly preparing = signal<Preparing | null>(null);
   /** The latest state of every call this user heard about, for the "join (N)" bar. */
   private readonly known = signal<ReadonlyMap<string, Call>>(new Map());
   /** The call card shown now: the first in the queue. */
@@ -67,6 +85,20 @@ export class CallsStore {
       this.incoming.update((queue) => queue.map((entry) => (entry.call.id === call.id ? { ...entry, call } : entry)));
     });
     realtime.on('call.answered-elsewhere', ({ callId }) => this.dismiss(callId));
+    realtime.on('call.moderated', ({ callId, action }) => {
+      if (this.active()?.call.id !== callId) return;
+      // Removal also closes the room; this says who did it, and the room's own "removed" is not said on top.
+      if (action === 'removed') {
+        void this.close({ kind: 'moderated', action });
+        return;
+      }
+      // The call goes on: the word fades by itself, as a toast does, instead of sitting over the call.
+      const notice: CallNotice = { kind: 'moderated', action };
+      this.notice.set(notice);
+      setTimeout(() => {
+        if (this.notice() === notice) this.notice.set(null);
+      }, MODERATION_NOTICE_MS);
+    });
     realtime.on('call.ended', (call) => {
       this.dismiss(call.id);
       if (this.rejoin()?.id === call.id) this.rejoin.set(null);
@@ -100,6 +132,28 @@ export class CallsStore {
     return call && call.status !== 'ended' ? call.participants.length : 0;
   }
 
+  /**
+   * Opens the pre-join preview for a call in this chat: the live one if there is one (of its own type), else a
+   * new one of `type`. Nobody is rung and nothing is joined until the user chooses "join" there.
+   */
+  prepare(chatId: string, type: 'audio' | 'video', liveCallId: string | null = null): void {
+    const live = liveCallId ? this.known().get(liveCallId) : undefined;
+    this.notice.set(null);
+    this.preparing.set({ chatId, type: live?.type ?? type, callId: liveCallId });
+  }
+
+  /** From the preview: starts or joins with the microphone and camera as chosen there (its devices are remembered). */
+  joinPrepared(choice: { microphone: boolean; camera: boolean }): Promise<void> {
+    const preparing = this.preparing();
+    this.preparing.set(null);
+    if (!preparing) return Promise.resolve();
+    const { chatId, type, callId } = preparing;
+    const camera = type === 'video' && choice.camera;
+    return callId
+      ? this.enter(() => this.api.joinCall(callId), camera, choice.microphone)
+      : this.enter(() => this.api.startCall(chatId, type), camera, choice.microphone);
+  }
+
   /** Whether the ringtone is sounding (the incoming card shows it, and tests read it). */
   readonly ringtonePlaying = this.ringtone.playing.asReadonly();
 
@@ -131,12 +185,39 @@ export class CallsStore {
     await this.api.leaveCall(active.call.id).catch(() => undefined);
   }
 
+  /** Ends a group call for everyone (owner and admins); in a personal call it is the same as hanging up. */
+  async endForAll(): Promise<void> {
+    const active = this.active();
+    if (!active) return;
+    await this.api.endCall(active.call.id);
+  }
+
+  /** A moderator mutes someone's microphone or turns them out of the call (they may join again). */
+  async moderate(userId: string, action: 'mute' | 'remove' | 'lower-hand'): Promise<void> {
+    const active = this.active();
+    if (!active) return;
+    if (action === 'mute') await this.api.muteParticipant(active.call.id, userId);
+    else if (action === 'remove') await this.api.removeParticipant(active.call.id, userId);
+    else await this.api.lowerHandOf(active.call.id, userId);
+  }
+
+  async setHand(raised: boolean): Promise<void> {
+    const active = this.active();
+    if (active) await this.api.setHand(active.call.id, raised);
+  }
+
+  /** Rings a member who is not in the call (again). */
+  async ring(userId: string): Promise<void> {
+    const active = this.active();
+    if (active) await this.api.ringAgain(active.call.id, userId);
+  }
+
   setMinimized(minimized: boolean): void {
     const active = this.active();
     if (active) this.active.set({ ...active, minimized });
   }
 
-  private async enter(request: () => Promise<CallWithJoin>, video: boolean): Promise<void> {
+  private async enter(request: () => Promise<CallWithJoin>, video: boolean, microphone = true): Promise<void> {
     if (this.busy()) return;
     this.busy.set(true);
     this.notice.set(null);
@@ -149,11 +230,11 @@ export class CallsStore {
         this.notice.set({ kind: 'busy' });
         return;
       }
-      attempt = { call, session: new CallSession(), minimized: false, joinedAt: Date.now() };
+      attempt = { call, session: this.newSession(), minimized: false, joinedAt: Date.now() };
       this.active.set(attempt);
       lastCall.save({ id: call.id, chatId: call.chatId });
       const metadata = parseMetadata(join.token);
-      await attempt.session.connect(join.url, join.token, { microphone: !metadata.startMuted, camera: video });
+      await attempt.session.connect(join.url, join.token, { microphone: microphone && !metadata.startMuted, camera: video });
     } catch (error) {
       // The call may have ended while connecting (declined, cancelled): then call.ended has closed the
       // attempt and said why, or is about to; a failure to connect is only said when it did not end.
@@ -162,6 +243,9 @@ export class CallsStore {
       this.active.set(null);
       lastCall.clear();
       const ended = attempt ? await this.endOf(attempt.call.id) : null;
+      // The server counted us in when it answered with a token: without a leave we would stay a participant
+      // (and busy) until the call ends.
+      if (attempt && !ended) await this.api.leaveCall(attempt.call.id).catch(() => undefined);
       this.notice.set(ended ? { kind: 'ended', reason: ended } : { kind: 'failed', code: ApiError.from(error).code });
     } finally {
       this.busy.set(false);
@@ -224,6 +308,7 @@ export class CallsStore {
 
   private async reset(): Promise<void> {
     this.incoming.set([]);
+    this.preparing.set(null);
     this.rejoin.set(null);
     lastCall.clear();
     const active = this.active();

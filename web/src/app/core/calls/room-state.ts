@@ -14,6 +14,8 @@ export interface CallMember {
   quality: 'excellent' | 'good' | 'poor' | 'lost' | 'unknown';
   /** Sources the server lets this person publish (its token's grant, updated live). */
   canPublish: Set<Track.Source>;
+  /** When they raised their hand (the server's clock, from the participant attribute the calls service sets), or null. */
+  handRaisedAt: number | null;
 }
 
 export interface RoomSnapshot {
@@ -60,7 +62,14 @@ const memberOf = (participant: Participant, local: boolean): CallMember => ({
   speaking: participant.isSpeaking,
   quality: QUALITY[participant.connectionQuality] ?? 'unknown',
   canPublish: allowedSources(participant),
+  handRaisedAt: handOf(participant),
 });
+
+/** The `hand` attribute holds the epoch ms the server raised it at; anything else means no hand. */
+const handOf = (participant: Participant): number | null => {
+  const value = Number(participant.attributes?.['hand']);
+  return Number.isSafeInteger(value) && value > 0 ? value : null;
+};
 
 export const snapshotOf = (room: Room): RoomSnapshot => ({
   state: room.state,
@@ -85,6 +94,7 @@ const EVENTS = [
   RoomEvent.ConnectionQualityChanged,
   RoomEvent.ParticipantPermissionsChanged,
   RoomEvent.ParticipantNameChanged,
+  RoomEvent.ParticipantAttributesChanged,
 ] as const;
 
 /**

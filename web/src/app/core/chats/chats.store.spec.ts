@@ -7,6 +7,9 @@ import { AuthStore } from '../auth/auth.store';
 import { Realtime } from '../realtime/realtime.service';
 import { ChatsStore } from './chats.store';
 
+/** Where the calls service says LiveKit is (the incoming frame carries it, so a ringing page can warm up). */
+const LIVEKIT = 'ws://127.0.0.1:7880';
+
 describe('ChatsStore', () => {
   const anna = aUser('Anna');
   const boris = aUser('Boris');
@@ -87,7 +90,7 @@ describe('ChatsStore', () => {
       endedAt: null,
       endReason: null,
     };
-    realtime.push('call.incoming', { call, callerId: boris.id, ring: true });
+    realtime.push('call.incoming', { call, callerId: boris.id, ring: true, url: LIVEKIT });
     expect(store.get(chat.id)!.liveCallId).toBe(call.id);
     realtime.push('call.ended', { ...call, status: 'ended', endReason: 'hangup' });
     expect(store.get(chat.id)!.liveCallId).toBeNull();

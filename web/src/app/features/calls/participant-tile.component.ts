@@ -1,24 +1,26 @@
 import { Component, ElementRef, computed, effect, inject, input, output, viewChild } from '@angular/core';
-import { LucideMicOff, LucideSignalLow, LucideVideoOff } from '@lucide/angular';
+import { LucideHand, LucideMicOff, LucideVideoOff } from '@lucide/angular';
+import type { ConnectionWords } from '../../core/calls/connection-quality';
 import { Track, type VideoTrack } from 'livekit-client';
 import type { Tile } from '../../core/calls/grid-layout';
 import { I18n } from '../../core/i18n/i18n.service';
 import { PeopleStore } from '../../core/people/people.store';
 import { AvatarComponent } from '../../shared/avatar.component';
+import { QualityBadgeComponent } from './quality/quality-badge.component';
 
 /**
  * One person (or their screen) in the call: the video when there is one, else their avatar; their
- * name ("Вы" for oneself), mic and camera marks, a ring while they speak, and a mark when their
+ * name ("Вы" for oneself), mic and camera marks, a raised hand, a ring while they speak, and a mark when their
  * connection is poor. The video element is attached and detached with the track.
  */
 @Component({
   selector: 'app-participant-tile',
-  imports: [AvatarComponent, LucideMicOff, LucideVideoOff, LucideSignalLow],
+  imports: [AvatarComponent, LucideMicOff, LucideVideoOff, LucideHand, QualityBadgeComponent],
   template: `
     <button type="button" class="tile" [class.tile--speaking]="tile().member.speaking && tile().kind === 'camera'" [attr.aria-label]="label()" (click)="spotlight.emit(tile().key)" [attr.data-identity]="tile().member.identity" [attr.data-kind]="tile().kind" data-test="tile">
       <video #video [class.hidden]="!track()" [class.mirrored]="tile().member.local && tile().kind === 'camera'" autoplay playsinline muted></video>
       @if (!track()) {
-        <app-avatar [name]="name()" [id]="tile().member.identity" [url]="avatarUrl()" [size]="72" />
+        <app-avatar [name]="tile().member.name" [id]="tile().member.identity" [url]="avatarUrl()" [size]="72" />
       }
       <span class="tile__name">
         @if (!tile().member.micOn && tile().kind === 'camera') {
@@ -29,8 +31,13 @@ import { AvatarComponent } from '../../shared/avatar.component';
         }
         {{ tile().kind === 'screen' ? i18n.t('call.screenOf', { name: name() }) : name() }}
       </span>
-      @if (tile().member.quality === 'poor' || tile().member.quality === 'lost') {
-        <span class="tile__quality" [title]="i18n.t('call.poorConnection')"><svg lucideSignalLow [size]="16" aria-hidden="true"></svg></span>
+      @if (tile().member.handRaisedAt && tile().kind === 'camera') {
+        <span class="tile__hand" data-test="tile-hand" [attr.aria-label]="i18n.t('call.handRaised')" [title]="i18n.t('call.handRaised')"><svg lucideHand [size]="18" aria-hidden="true"></svg></span>
+      }
+      @if (quality(); as words) {
+        @if (words.level !== 'good' && tile().kind === 'camera') {
+          <app-quality-badge class="tile__quality" [quality]="words" data-test="tile-quality" />
+        }
       }
     </button>
   `,
@@ -41,11 +48,13 @@ export class ParticipantTileComponent {
   private readonly people = inject(PeopleStore);
   readonly tile = input.required<Tile>();
   readonly spotlight = output<string>();
+  /** Their connection in words; the tile shows it only when it is not good. */
+  readonly quality = input<ConnectionWords | null>(null);
   private readonly video = viewChild.required<ElementRef<HTMLVideoElement>>('video');
 
   protected readonly name = computed(() => (this.tile().member.local ? this.i18n.t('call.you') : this.tile().member.name));
   protected readonly avatarUrl = computed(() => this.people.get(this.tile().member.identity)?.avatarUrl ?? null);
-  protected readonly label = computed(() => this.name());
+  protected readonly label = computed(() => (this.tile().member.handRaisedAt ? `${this.name()}, ${this.i18n.t('call.handRaised')}` : this.name()));
   protected readonly track = computed((): VideoTrack | null => {
     const { member, kind } = this.tile();
     const source = kind === 'screen' ? Track.Source.ScreenShare : Track.Source.Camera;

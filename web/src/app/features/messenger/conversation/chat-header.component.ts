@@ -1,5 +1,5 @@
 import { Component, computed, inject, input, output } from '@angular/core';
-import { LucideArrowLeft, LucidePhone, LucideSettings, LucideUsers, LucideVideo } from '@lucide/angular';
+import { LucideArrowLeft, LucideBellOff, LucideHistory, LucidePhone, LucideSettings, LucideUsers, LucideVideo } from '@lucide/angular';
 import type { Chat } from '@messenger/contracts';
 import { AuthStore } from '../../../core/auth/auth.store';
 import { CallsStore } from '../../../core/calls/calls.store';
@@ -13,7 +13,7 @@ import { AvatarComponent } from '../../../shared/avatar.component';
 /** The plan's Header: who or what this chat is, its state (members, presence, typing), and its actions. */
 @Component({
   selector: 'app-chat-header',
-  imports: [AvatarComponent, LucideArrowLeft, LucidePhone, LucideVideo, LucideUsers, LucideSettings],
+  imports: [AvatarComponent, LucideArrowLeft, LucidePhone, LucideVideo, LucideUsers, LucideSettings, LucideHistory, LucideBellOff],
   templateUrl: './chat-header.component.html',
   styleUrl: './chat-header.component.scss',
 })
@@ -27,14 +27,20 @@ export class ChatHeaderComponent {
   readonly chat = input.required<Chat>();
   readonly membersOpen = input(false);
   readonly canEdit = input(false);
+  readonly historyOpen = input(false);
   readonly back = output<void>();
   readonly toggleMembers = output<void>();
+  readonly toggleHistory = output<void>();
   readonly openSettings = output<void>();
 
   private readonly peerId = computed(() => {
     const chat = this.chat();
     return chat.type === 'personal' ? (chat.participants.find((p) => p.user.id !== this.auth.user()?.id)?.user.id ?? null) : null;
   });
+  /** I asked not to be rung here (groups only: a personal call always rings). */
+  protected readonly ringMuted = computed(
+    () => this.chat().type !== 'personal' && (this.chat().participants.find((p) => p.user.id === this.auth.user()?.id)?.ringMuted ?? false),
+  );
   protected readonly peerOnline = computed(() => {
     const peer = this.peerId();
     return peer ? this.presence.online(peer) : null;
@@ -67,7 +73,7 @@ export class ChatHeaderComponent {
 
   protected call(type: 'audio' | 'video'): void {
     const chat = this.chat();
-    void (chat.liveCallId ? this.calls.accept(chat.liveCallId, type === 'video') : this.calls.start(chat.id, type));
+    this.calls.prepare(chat.id, type, chat.liveCallId);
   }
 
   protected readonly typingNow = computed(() => this.typing.typing(this.chat().id).length > 0);

@@ -6,6 +6,7 @@ import { abilitiesIn } from '../../../core/chats/abilities';
 import { ChatsStore } from '../../../core/chats/chats.store';
 import { MessagesStore } from '../../../core/chats/messages.store';
 import { I18n } from '../../../core/i18n/i18n.service';
+import { CallHistoryPanelComponent } from '../call-history/call-history-panel.component';
 import { GroupSettingsComponent } from '../settings/group-settings.component';
 import { MembersPanelComponent } from '../members/members-panel.component';
 import { ChatHeaderComponent } from './chat-header.component';
@@ -17,7 +18,7 @@ const PANEL_KEY = 'messenger.membersPanel';
 /** An open chat: header, history, composer; the members panel beside it and the settings dialog. */
 @Component({
   selector: 'app-conversation',
-  imports: [ChatHeaderComponent, MessageListComponent, ComposerComponent, MembersPanelComponent, GroupSettingsComponent],
+  imports: [ChatHeaderComponent, MessageListComponent, ComposerComponent, MembersPanelComponent, GroupSettingsComponent, CallHistoryPanelComponent],
   templateUrl: './conversation.component.html',
   styleUrl: './conversation.component.scss',
 })
@@ -36,6 +37,8 @@ export class ConversationComponent implements OnDestroy {
   protected readonly missing = signal(false);
   protected readonly membersOpen = signal(readPanelChoice());
   protected readonly settingsOpen = signal(false);
+  /** The call history takes the side panel's place while it is open; the members panel comes back after. */
+  protected readonly historyOpen = signal(false);
   protected readonly abilities = computed(() => {
     const chat = this.chat();
     return chat ? abilitiesIn(chat, this.auth.user()?.id ?? '') : null;
@@ -62,7 +65,16 @@ export class ConversationComponent implements OnDestroy {
     this.chats.activeId.set(null);
   }
 
+  protected toggleHistory(): void {
+    this.historyOpen.update((open) => !open);
+  }
+
   protected toggleMembers(): void {
+    // Over the call history the members toggle shows as off: pressing it brings the members back.
+    if (this.historyOpen()) {
+      this.historyOpen.set(false);
+      if (this.membersOpen()) return;
+    }
     this.membersOpen.update((open) => !open);
     try {
       localStorage.setItem(PANEL_KEY, this.membersOpen() ? '1' : '0');

@@ -12,6 +12,7 @@ import { AvatarComponent } from '../../../shared/avatar.component';
 import { ModalComponent } from '../../../shared/modal.component';
 import { UserPickerComponent } from '../../../shared/user-picker.component';
 import { PendingAction } from '../../../core/api/pending-action';
+import { RingMuteSwitchComponent } from './ring-mute-switch.component';
 
 const ROLE_ORDER = { owner: 0, admin: 1, member: 2 } as const;
 export const PERMISSION_FLAGS: (keyof Permissions)[] = ['canAddMembers', 'canRemoveMembers', 'canEditInfo', 'canStartCall'];
@@ -23,7 +24,7 @@ export const PERMISSION_FLAGS: (keyof Permissions)[] = ['canAddMembers', 'canRem
  */
 @Component({
   selector: 'app-members-panel',
-  imports: [AvatarComponent, ModalComponent, UserPickerComponent, LucideCrown, LucideShield, LucideUserPlus, LucideLogOut, LucideX],
+  imports: [AvatarComponent, ModalComponent, UserPickerComponent, RingMuteSwitchComponent, LucideCrown, LucideShield, LucideUserPlus, LucideLogOut, LucideX],
   templateUrl: './members-panel.component.html',
   styleUrl: './members-panel.component.scss',
 })
