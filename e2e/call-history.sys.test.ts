@@ -7,57 +7,15 @@ import type { CallLogEntry } from '@messenger/contracts';
 import type { Stack } from '@messenger/kit/stack';
 import { repoRoot, startTestStack } from '@messenger/kit/testing';
 import { launchBrowser, layoutProblems, snapshot } from './browser.js';
+import { apiAs, openChat, openPersonalChat, userIdOf } from './call-steps.js';
 import { register, waitForText, type Person } from './people.js';
 import { setPressed, staysAbsent } from './toggles.js';
 
 const shot = (person: Person, step: string) => snapshot(person.page, `call-history-${step}`);
 
-const userIdOf = async (person: Person): Promise<string> => {
-  const response = await person.page.evaluate(async () => {
-    const refreshed = await fetch('/api/auth/refresh', { method: 'POST', credentials: 'include' });
-    return (await refreshed.json()) as { user: { id: string } };
-  });
-  return response.user.id;
-};
-
-/** Calls the API as `person` (a fresh token from their refresh cookie), from inside their page. */
-const apiAs = <T>(person: Person, method: string, path: string, body?: unknown): Promise<T> =>
-  person.page.evaluate(
-    async ([m, p, b]) => {
-      const { accessToken } = (await (await fetch('/api/auth/refresh', { method: 'POST', credentials: 'include' })).json()) as {
-        accessToken: string;
-      };
-      const response = await fetch(p, {
-        method: m,
-        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
-        body: b === undefined ? undefined : JSON.stringify(b),
-      });
-      return (await response.json()) as T;
-    },
-    [method, path, body] as const,
-  );
-
 /** The chat's log as the server has it, newest first. */
 const logOf = async (person: Person, chatId: string): Promise<CallLogEntry[]> =>
   (await apiAs<{ items: CallLogEntry[] }>(person, 'GET', `/api/chats/${chatId}/calls`)).items;
-
-/** Opens a personal chat with `other` through the menu's "New chat"; returns the chat's id. */
-const openPersonalChat = async (person: Person, other: Person): Promise<string> => {
-  await person.page.click('[data-test=menu]');
-  await person.page.click('[data-test=menu-new-chat]');
-  await person.page.fill('[data-test=new-chat-search]', other.username);
-  await person.page.click('[data-test=new-chat-user]');
-  await person.page.waitForURL(/\/chats\/[a-f0-9]{24}$/);
-  return person.page.url().split('/').pop()!;
-};
-
-/** Opens the chat named `name` from the list. */
-const openChat = async (person: Person, name: string) => {
-  await waitForText(person.page, '[data-test=chat-name]', name);
-  await person.page.click(`[data-test=chat-row]:has-text("${name}")`);
-  await waitForText(person.page, '[data-test=chat-title]', name);
-  await person.page.waitForSelector('[data-test=composer], .read-only');
-};
 
 const openHistory = async (person: Person) => {
   await setPressed(person.page, '[data-test=toggle-call-history]', true);

@@ -24,13 +24,14 @@ export const waitForFrames = async (page: Page, identity: string, than = 0, time
   }
 };
 
-/** Opens a personal chat with `other` through the menu's "New chat". */
-export const openPersonalChat = async (person: Person, other: Person) => {
+/** Opens a personal chat with `other` through the menu's "New chat"; returns the chat's id. */
+export const openPersonalChat = async (person: Person, other: Person): Promise<string> => {
   await person.page.click('[data-test=menu]');
   await person.page.click('[data-test=menu-new-chat]');
   await person.page.fill('[data-test=new-chat-search]', other.username);
   await person.page.click('[data-test=new-chat-user]');
   await person.page.waitForURL(/\/chats\/[a-f0-9]{24}$/);
+  return person.page.url().split('/').pop()!;
 };
 
 export const userIdOf = async (person: Person): Promise<string> => {
@@ -42,7 +43,7 @@ export const userIdOf = async (person: Person): Promise<string> => {
 };
 
 /** Calls the API as `person` (a fresh token from their refresh cookie), from inside their page. */
-export const apiAs = (person: Person, method: string, path: string, body?: unknown) =>
+export const apiAs = <T = { id: string }>(person: Person, method: string, path: string, body?: unknown): Promise<T> =>
   person.page.evaluate(
     async ([m, p, b]) => {
       const { accessToken } = (await (await fetch('/api/auth/refresh', { method: 'POST', credentials: 'include' })).json()) as {
@@ -53,7 +54,7 @@ export const apiAs = (person: Person, method: string, path: string, body?: unkno
         headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
         body: b === undefined ? undefined : JSON.stringify(b),
       });
-      return (await response.json()) as { id: string };
+      return (await response.json()) as T;
     },
     [method, path, body] as const,
   );
@@ -101,4 +102,4 @@ export const joinFromPreview = async (person: Person, options: { camera?: boolea
 
 /** The user's calls as the server sees them (live ones they are in or rung for). */
 export const activeCalls = async (person: Person) =>
-  (await apiAs(person, 'GET', '/api/calls/active')) as unknown as { items: { id: string; participants: string[] }[] };
+  apiAs<{ items: { id: string; participants: string[] }[] }>(person, 'GET', '/api/calls/active');
