@@ -20,7 +20,7 @@ export type Action =
   | 'useCamera'
   /** Join with the microphone on; who may not (muteAll) joins muted and unmutes themselves. */
   | 'joinUnmuted'
-  /** Mute someone's microphone, remove them from the call, lower their hand. */
+  /** Mute someone's microphone, remove them from the call, lower their hand (an admin: members only). */
   | 'moderateCall'
   /** Ring a member who is not in the live call ("ring again" in the people panel). */
   | 'ringAgain'
@@ -100,6 +100,9 @@ export const decide = (chat: ChatKind | ChatRules, actor: Actor, action: Action,
       if (!admin && callSettings?.onlyAdminsCanSpeak !== false) return deny('onlyAdminsCanSpeak');
       return admin || callSettings?.muteAll === false ? allow : deny('muteAll');
     case 'moderateCall':
+      // As with removing a member: an admin acts on members, not on the owner or another admin.
+      if (!admin) return deny('admin');
+      return target && target.role !== 'member' ? deny('moderate owner or admin') : allow;
     case 'endCallForAll':
       return admin ? allow : deny('admin');
     case 'addMembers':

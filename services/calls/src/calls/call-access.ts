@@ -1,17 +1,25 @@
-import { decide, type Action, type Call, type Membership, type Verdict } from '@messenger/contracts';
+import { decide, type Action, type Call, type Membership, type Role, type Verdict } from '@messenger/contracts';
 import { ServiceError } from '@messenger/kit';
 
 type Asker = Pick<Membership, 'role' | 'permissions' | 'callSettings' | 'chatType'>;
 
 /** The one rule (`decide`, libs/contracts) for one member of a chat and one call action. */
-const verdict = (membership: Asker, action: Action): Verdict =>
-  decide({ type: membership.chatType, callSettings: membership.callSettings }, membership, action);
+const verdict = (membership: Asker, action: Action, target?: { role: Role }): Verdict =>
+  decide({ type: membership.chatType, callSettings: membership.callSettings }, membership, action, target);
 
 export const may = (membership: Asker, action: Action): boolean => verdict(membership, action).allowed;
 
+/**
+ * The target's role as the rule needs it: the membership lists the owner with the admins, and the rule treats
+ * both alike (only the owner acts on them, and the owner acts on anyone).
+ */
+export const roleOf = (membership: Pick<Membership, 'adminIds'>, userId: string): { role: Role } => ({
+  role: membership.adminIds.includes(userId) ? 'admin' : 'member',
+});
+
 /** The one place a call permission is checked; a refusal names what was missing, as the groups service's do. */
-export const requireCallPermission = (membership: Asker, action: Action): void => {
-  const answer = verdict(membership, action);
+export const requireCallPermission = (membership: Asker, action: Action, target?: { role: Role }): void => {
+  const answer = verdict(membership, action, target);
   if (!answer.allowed) throw new ServiceError('PERMISSION_DENIED', `not allowed: ${action}`, { permission: answer.permission });
 };
 

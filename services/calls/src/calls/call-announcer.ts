@@ -30,10 +30,10 @@ export class CallAnnouncer {
     this.push(to, 'call.incoming', (userId) => ({ call, callerId, ring: ring(userId), url }));
   }
 
-  /** The call as it is now (read again unless the caller just did), to everyone who hears about it. */
-  async updated(callId: string, known?: Call): Promise<void> {
+  /** The call as it is now (read again unless the caller just did), to everyone who hears about it, or to `to`. */
+  async updated(callId: string, known?: Call, to?: string[]): Promise<void> {
     const call = known ?? (await this.sessions.get(callId));
-    if (call) this.push(await this.sessions.audience(callId), 'call.updated', call);
+    if (call) this.push(to ?? (await this.sessions.audience(callId)), 'call.updated', call);
   }
 
   answeredElsewhere(userId: string, callId: string): void {

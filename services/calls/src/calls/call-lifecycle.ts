@@ -185,6 +185,8 @@ export class CallLifecycle {
     const callId = await this.sessions.liveCallOfChat(chatId);
     if (!callId) return;
     await this.sessions.dropFromAudience(callId, userIds);
+    // Their last word of it: no longer invited, so a card still ringing on their devices closes.
+    await this.announcer.updated(callId, undefined, userIds);
     await this.dropOut(callId, userIds);
   }
 

@@ -192,6 +192,9 @@ describe('group decisions reach a live call', () => {
     );
     expect(active?.participants).not.toContain(memberId);
     console.log(`removed member left the room ${elapsed} ms after the removal`);
+    // Their last word of the call: the call without them, so a card still ringing on another device of theirs closes.
+    const last = await memberSocket.next((f) => f.type === 'call.updated');
+    expect((last.data as { invited: string[] }).invited).not.toContain(memberId);
     await room.disconnect();
     const framesBefore = memberSocket.frames.length;
     await owner.call('POST', `/api/calls/${callId}/end`);

@@ -1,6 +1,6 @@
 import type { Call, CallHand } from '@messenger/contracts';
 import { ServiceError } from '@messenger/kit';
-import { callNotFound, requireCallPermission, requireLive, ringable } from '../calls/call-access.js';
+import { callNotFound, requireCallPermission, requireLive, ringable, roleOf } from '../calls/call-access.js';
 import type { CallAnnouncer } from '../calls/call-announcer.js';
 import type { CallLifecycle } from '../calls/call-lifecycle.js';
 import type { Directory } from '../calls/groups-client.js';
@@ -72,8 +72,10 @@ export class CallModeration {
   private async moderating(userId: string, callId: string, targetId: string): Promise<Call> {
     const call = await this.sessions.get(callId);
     if (!call) throw callNotFound();
-    requireCallPermission(await this.directory.membership(call.chatId, userId), 'moderateCall');
+    const membership = await this.directory.membership(call.chatId, userId);
+    requireCallPermission(membership, 'moderateCall');
     if (!call.participants.includes(targetId)) throw new ServiceError('NOT_FOUND', 'not in this call');
+    requireCallPermission(membership, 'moderateCall', roleOf(membership, targetId));
     return call;
   }
 }

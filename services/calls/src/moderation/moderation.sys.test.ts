@@ -128,7 +128,7 @@ describe('in a call: hands, moderation and ringing again', () => {
     await owner.api.call('POST', `/api/calls/${callId}/end`);
   });
 
-  it('lets a moderator lower someone’s hand and tells them so; a member may not', async () => {
+  it('lets a moderator lower someone’s hand and tells them so; a member may not, nor an admin on the owner', async () => {
     const [owner, admin, member] = await Promise.all([person('own'), person('adm'), person('mem')]);
     const chatId = await group(owner, [admin, member]);
     await owner.api.call('PATCH', `/api/chats/${chatId}/members/${admin.id}`, { role: 'admin' });
@@ -148,6 +148,10 @@ describe('in a call: hands, moderation and ringing again', () => {
     expect(await handInRoom(callId, member.id)).toBeUndefined();
     const told = await frame(member, 'call.moderated', (d) => d.callId === callId);
     expect(told.data).toEqual({ callId, action: 'hand-lowered', byId: admin.id });
+    // As with removing members: an admin acts on members only, never on the owner (who is in the call).
+    expect((await admin.api.call('POST', `/api/calls/${callId}/participants/${owner.id}/mute`)).status).toBe(403);
+    expect((await admin.api.call('DELETE', `/api/calls/${callId}/participants/${owner.id}/hand`)).status).toBe(403);
+    expect((await admin.api.call('DELETE', `/api/calls/${callId}/participants/${owner.id}`)).status).toBe(403);
     await owner.api.call('POST', `/api/calls/${callId}/end`);
   });
 

@@ -219,3 +219,23 @@ for _, user in ipairs(redis.call('SMEMBERS', call .. ':participants')) do
   if redis.call('GET', 'user:' .. user .. ':call') == ARGV[1] then redis.call('EXPIREAT', 'user:' .. user .. ':call', expireAt) end
 end
 return 1`;
+
+// ARGV: id, userId... People who left the chat hear no more of its call: out of who hears about it, and any ring of
+// theirs stops, in one step, so a ring again on another replica cannot slip a name back in between a read and a write.
+export const DROP_FROM_AUDIENCE = `
+local call = 'call:' .. ARGV[1]
+local members = redis.call('HGET', call, 'members')
+if not members then return 0 end
+local drop = {}
+for i = 2, #ARGV do
+  drop[ARGV[i]] = true
+  redis.call('SREM', call .. ':invited', ARGV[i])
+  redis.call('HDEL', call .. ':rung-until', ARGV[i])
+  redis.call('SREM', 'user:' .. ARGV[i] .. ':rung', ARGV[1])
+end
+local kept = {}
+for id in string.gmatch(members, '[^,]+') do
+  if not drop[id] then table.insert(kept, id) end
+end
+redis.call('HSET', call, 'members', table.concat(kept, ','))
+return 1`;

@@ -149,6 +149,19 @@ describe('call sessions in Redis', () => {
     expect(await sessions.callIdsOf(A)).toEqual([]);
   });
 
+  it('stops the ring of someone who left the chat, and they hear no more of the call', async () => {
+    const [A, B, C] = ['f1f1f1f1f1f1f1f1f1f1f1f1', 'f2f2f2f2f2f2f2f2f2f2f2f2', 'f3f3f3f3f3f3f3f3f3f3f3f3'];
+    const group = newCall({ chatType: 'group', initiatorId: A, invited: [B, C], members: [A, B, C] });
+    await sessions.start(group);
+    await sessions.join(group.id, A);
+    await sessions.dropFromAudience(group.id, [B]);
+    expect(await sessions.audience(group.id)).toEqual([A, C]);
+    expect((await sessions.get(group.id))!.invited).toEqual([C]);
+    expect(await sessions.callIdsOf(B)).toEqual([]);
+    expect(await sessions.callIdsOf(C)).toEqual([group.id]);
+    await sessions.end(group.id, 'hangup');
+  });
+
   it('ends an unanswered personal call as missed at the ring deadline, and only then', async () => {
     const call = newCall({ ringDeadlineMs: Date.now() + 1_000 });
     await sessions.start(call);

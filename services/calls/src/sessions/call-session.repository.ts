@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Call, EndReason } from '@messenger/contracts';
-import { DECLINE, END, JOIN, KEEP_ALIVE, LEAVE, NOTE_MUTE_ALL, RING, START, SWEEP } from './call-scripts.js';
+import { DECLINE, DROP_FROM_AUDIENCE, END, JOIN, KEEP_ALIVE, LEAVE, NOTE_MUTE_ALL, RING, START, SWEEP } from './call-scripts.js';
 
 export const SESSION_TTL_SECONDS = 12 * 3600;
 
@@ -160,11 +160,9 @@ export class CallSessionRepository {
     });
   }
 
-  /** Someone who left the chat hears nothing more about its call. */
+  /** Someone who left the chat hears nothing more about its call, and is no longer rung for it. */
   async dropFromAudience(callId: string, userIds: string[]): Promise<void> {
-    const members = await this.audience(callId);
-    const kept = members.filter((id) => !userIds.includes(id));
-    if (kept.length !== members.length) await this.redis.hset(`call:${callId}`, 'members', kept.join(','));
+    if (userIds.length) await this.redis.eval(DROP_FROM_AUDIENCE, 0, callId, ...userIds);
   }
 
   /** Everyone who should hear about the call: the chat's members when it started. */

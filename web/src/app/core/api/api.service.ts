@@ -148,8 +148,8 @@ export class Api {
     return this.call(this.http.delete(`/api/calls/${callId}/participants/${userId}/hand`));
   }
 
-  ringAgain(callId: string, userId: string): Promise<unknown> {
-    return this.call(this.http.post(`/api/calls/${callId}/participants/${userId}/ring`, {}));
+  ringAgain(callId: string, userId: string): Promise<Call> {
+    return this.call(this.http.post<Call>(`/api/calls/${callId}/participants/${userId}/ring`, {}));
   }
 
   callHistory(chatId: string): Promise<z.infer<typeof CallHistory>> {

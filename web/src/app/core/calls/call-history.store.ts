@@ -45,6 +45,8 @@ export class CallHistoryStore {
       resynced.unsubscribe();
       this.cancelTimers();
       this.generation++;
+      // A load still in flight must not schedule another read for a panel that is gone.
+      this.chatId = null;
     });
   }
 

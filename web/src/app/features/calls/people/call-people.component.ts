@@ -48,11 +48,7 @@ export class CallPeopleComponent {
 
   private readonly myId = computed(() => this.auth.user()?.id ?? '');
   private readonly chat = computed(() => this.chats.get(this.active().call.chatId));
-  protected readonly can = computed(() => {
-    const abilities = callAbilitiesIn(this.chat(), this.myId());
-    // Personal calls have no moderators; ringing the other person again is still a call-back.
-    return this.active().call.chatType === 'personal' ? { ...abilities, moderate: false } : abilities;
-  });
+  protected readonly can = computed(() => callAbilitiesIn(this.chat(), this.myId()));
   protected readonly list = computed(() =>
     callPeople(this.active().call, this.active().session.snapshot().members, this.chat()?.participants ?? [], this.myId()),
   );
@@ -60,8 +56,6 @@ export class CallPeopleComponent {
   private readonly action = new PendingAction(this.i18n);
   protected readonly busy = this.action.busy;
   protected readonly failure = this.action.failure;
-  /** Rung from here in the last moments: the button says so until the server's word arrives. */
-  protected readonly rung = signal<ReadonlySet<string>>(new Set());
 
   protected roleKey(role: Role): MessageKey {
     return `role.${role}`;
@@ -88,6 +82,5 @@ export class CallPeopleComponent {
 
   protected async ring(person: CallPerson): Promise<void> {
     await this.action.run(() => this.calls.ring(person.id));
-    if (!this.failure()) this.rung.update((ids) => new Set(ids).add(person.id));
   }
 }

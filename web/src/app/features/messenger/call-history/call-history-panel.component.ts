@@ -123,8 +123,14 @@ export class CallHistoryPanelComponent {
     this.expanded.update((open) => (open === id ? null : id));
   }
 
+  /** A new call of the same type; while the chat has a live call, the way into that one (through the preview). */
   protected callBack(entry: CallLogEntry): Promise<void> {
-    return this.calls.start(this.chat().id, entry.type);
+    const chat = this.chat();
+    if (chat.liveCallId) {
+      this.calls.prepare(chat.id, entry.type, chat.liveCallId);
+      return Promise.resolve();
+    }
+    return this.calls.start(chat.id, entry.type);
   }
 
   protected typeLabel(entry: CallLogEntry): string {
