@@ -14,7 +14,11 @@ import { report, ROOT, SMOKE } from '../lib/results.mjs';
 import { startLoadStack } from '../lib/stack.mjs';
 import { instrument } from './instrument.mjs';
 
-const CALLS = SMOKE ? 2 : 20;
+const CALLS = Number(process.env.LOAD_CALLS ?? (SMOKE ? 2 : 20));
+/** LOAD_TRACE=1 prints every counted call's timeline (signal messages, offer/answer calls, PC states) as it goes. */
+const TRACE = process.env.LOAD_TRACE === '1';
+/** LOAD_TRACE_STATS=1 adds B's inbound video stats to the trace (getStats every 10 ms, which itself costs B's main thread). */
+const TRACE_STATS = process.env.LOAD_TRACE_STATS === '1';
 const FLOOR_RUNS = SMOKE ? 2 : 20;
 const GOAL_P50_MS = 300;
 const GOAL_FLOOR_RATIO = 2;
@@ -72,40 +76,114 @@ const liveCalls = (person) =>
   });
 
 /** B's page: the milestones of the last accepted call, in ms after the accept click (null when not seen). */
-const milestones = (page, callerId) =>
-  page.evaluate((caller) => {
-    const cs = window.__cs;
-    const click = cs.marks['accept-video'];
-    const since = (t) => (t && click ? t - click : null);
-    const join = performance
-      .getEntriesByType('resource')
-      .filter((e) => /\/api\/calls\/[^/]+\/join$/.test(new URL(e.name).pathname) && e.startTime >= click)
-      .sort((a, b) => a.startTime - b.startTime)[0];
-    const signal = cs.ws.find((w) => w.url.includes('/rtc') && w.created >= click);
-    const pcs = cs.pcs.filter((p) => p.created >= click);
-    const videoTrack = pcs.flatMap((p) => p.tracks).find((t) => t.kind === 'video');
-    const remote = cs.videos.find((v) => {
-      const tile = v.video.closest('[data-identity]');
-      return tile?.getAttribute('data-identity') === caller && tile.getAttribute('data-kind') === 'camera' && v.first;
-    });
-    return {
-      joinRequest: since(join?.startTime),
-      joinResponse: since(join?.responseEnd),
-      signalCreated: since(signal?.created),
-      signalOpen: since(signal?.open),
-      peerConnected: since(Math.min(...pcs.map((p) => p.connected || Infinity).concat(Infinity))),
-      videoTrack: since(videoTrack?.at),
-      videoElement: since(remote?.added),
-      firstFrame: since(remote?.first),
-      framesDecoded: remote ? remote.video.getVideoPlaybackQuality().totalVideoFrames : 0,
-      // Main-thread time in long tasks between the click and the first frame.
-      busyMs: remote?.first
-        ? cs.longTasks
-            .filter((t) => t.start + t.duration > click && t.start < remote.first)
-            .reduce((sum, t) => sum + Math.min(t.start + t.duration, remote.first) - Math.max(t.start, click), 0)
-        : null,
-    };
-  }, callerId);
+const milestones = (page, callerId, withTrace = false) =>
+  page.evaluate(
+    ([caller, withTrace]) => {
+      const cs = window.__cs;
+      const click = cs.marks['accept-video'];
+      const since = (t) => (t && click ? t - click : null);
+      const join = performance
+        .getEntriesByType('resource')
+        .filter((e) => /\/api\/calls\/[^/]+\/join$/.test(new URL(e.name).pathname) && e.startTime >= click)
+        .sort((a, b) => a.startTime - b.startTime)[0];
+      const signal = cs.ws.find((w) => w.url.includes('/rtc') && w.created >= click);
+      const pcs = cs.pcs.filter((p) => p.created >= click);
+      // A's camera: the first video track that comes with a stream (not an empty section added ahead of time).
+      const videoTrack = pcs
+        .flatMap((p) => p.tracks.map((t) => ({ ...t, pc: p })))
+        .filter((t) => t.kind === 'video' && t.streams > 0)
+        .sort((x, y) => x.at - y.at)[0];
+      const remote = cs.videos.find((v) => {
+        const tile = v.video.closest('[data-identity]');
+        return tile?.getAttribute('data-identity') === caller && tile.getAttribute('data-kind') === 'camera' && v.first;
+      });
+      return {
+        joinRequest: since(join?.startTime),
+        joinResponse: since(join?.responseEnd),
+        signalCreated: since(signal?.created),
+        signalOpen: since(signal?.open),
+        // SignalResponse cases (livekit_rtc.proto): 1 join, 2 answer.
+        signalJoin: since(signal?.messages.find((m) => m.dir === 'in' && m.field === 1)?.at),
+        signalAnswer: since(signal?.messages.find((m) => m.dir === 'in' && m.field === 2)?.at),
+        // The connection that carries A's video (livekit-client has one, or two with singlePeerConnection off).
+        peerConnected: since(videoTrack?.pc.connected || Math.min(...pcs.map((p) => p.connected || Infinity).concat(Infinity))),
+        videoTrack: since(videoTrack?.at),
+        videoElement: since(remote?.added),
+        videoAttached: since(remote?.attached),
+        callWindow: since(cs.seen['call-window']),
+        firstFrame: since(remote?.first),
+        trace: !withTrace
+          ? []
+          : [
+              { at: since(join?.startTime), what: 'join request sent' },
+              { at: since(join?.responseEnd), what: 'join response received' },
+              { at: since(remote?.first), what: 'first frame' },
+              ...Object.entries(cs.seen).map(([name, at]) => ({ at: since(at), what: `seen ${name}` })),
+              ...performance.getEntriesByType('mark').map((m) => ({ at: since(m.startTime), what: `mark ${m.name}` })),
+              ...cs.ws
+                .filter((w) => w.url.includes('/rtc') && w.created >= click)
+                .flatMap((w) => [
+                  { at: since(w.created), what: `ws created ${new URL(w.url).pathname}` },
+                  { at: since(w.open), what: 'ws open' },
+                  ...w.messages.map((m) => ({ at: since(m.at), what: `ws ${m.dir} ${m.field}` })),
+                ]),
+              ...pcs.flatMap((p, i) => [
+                { at: since(p.created), what: `pc${i} created` },
+                { at: since(p.iceConnected), what: `pc${i} ice connected` },
+                { at: since(p.connected), what: `pc${i} connected` },
+                ...p.tracks.map((t) => ({ at: since(t.at), what: `pc${i} track ${t.kind}${t.streams ? '' : ' (empty section)'}` })),
+                ...p.ops.flatMap((o) => [
+                  { at: since(o.start), what: `pc${i} ${o.op}(${o.type}) start` },
+                  { at: since(o.end), what: `pc${i} ${o.op}(${o.type}) end` },
+                ]),
+              ]),
+              ...cs.videos.flatMap((v) => {
+                const whose = v.video.closest('[data-identity]')?.getAttribute('data-identity') === caller ? 'caller' : 'other';
+                return [
+                  { at: since(v.added), what: `video added (${whose})` },
+                  { at: since(v.attached), what: `video attached (${whose})` },
+                ];
+              }),
+              ...cs.stats.flatMap((s) => [
+                { at: since(s.packets), what: `inbound video ${s.id}: first packet` },
+                { at: since(s.received), what: `inbound video ${s.id}: first frame received` },
+                { at: since(s.keyFrame), what: `inbound video ${s.id}: first key frame decoded` },
+                { at: since(s.decoded), what: `inbound video ${s.id}: first frame decoded` },
+                { at: since(s.pliAt), what: `inbound video ${s.id}: PLI sent (${s.pli} by the end; FIR ${s.fir}, NACK ${s.nack})` },
+              ]),
+            ]
+              .filter((e) => e.at !== null && e.at > -1000)
+              .sort((x, y) => x.at - y.at),
+        clickEpoch: click ? performance.timeOrigin + click : null,
+        framesDecoded: remote ? remote.video.getVideoPlaybackQuality().totalVideoFrames : 0,
+        // Main-thread time in long tasks between the click and the first frame.
+        busyMs: remote?.first
+          ? cs.longTasks
+              .filter((t) => t.start + t.duration > click && t.start < remote.first)
+              .reduce((sum, t) => sum + Math.min(t.start + t.duration, remote.first) - Math.max(t.start, click), 0)
+          : null,
+      };
+    },
+    [callerId, withTrace],
+  );
+
+/** A's signal messages and offer/answer calls around B's accept, on B's clock (ms after B's click), for LOAD_TRACE. */
+const callerTrace = (page, clickEpoch) =>
+  page.evaluate((clickEpoch) => {
+    const since = (t) => performance.timeOrigin + t - clickEpoch;
+    const recent = (e) => e.at > -200;
+    return [
+      ...window.__cs.ws
+        .filter((w) => w.url.includes('/rtc'))
+        .flatMap((w) => w.messages.map((m) => ({ at: since(m.at), what: `A: ws ${m.dir} ${m.field}` }))),
+      ...window.__cs.pcs.flatMap((p, i) =>
+        p.ops.flatMap((o) => [
+          { at: since(o.start), what: `A: pc${i} ${o.op}(${o.type}) start` },
+          { at: since(o.end), what: `A: pc${i} ${o.op}(${o.type}) end` },
+        ]),
+      ),
+    ].filter(recent);
+  }, clickEpoch);
 
 /** Whether A's page publishes its camera over a connected peer connection. */
 const publishingVideo = (page) =>
@@ -129,18 +207,26 @@ const oneCall = async (a, b, n) => {
     if (await notice.count()) await notice.click();
   }
   await a.page.click('[data-test=start-video]');
+  // Starting a call opens the pre-join preview first (camera and microphone check); A joins from it. B's accept from the
+  // ringing card joins at once, as before.
+  await a.page.waitForSelector('[data-test=call-window], [data-test=prejoin-join]');
+  if (await a.page.locator('[data-test=prejoin-join]').count()) await a.page.click('[data-test=prejoin-join]');
   await a.page.waitForSelector('[data-test=call-window]');
   await b.page.waitForSelector('[data-test=incoming-call][data-ringing=true]', { timeout: 15_000 });
   // B answers once A's camera is on its way to LiveKit (a person takes longer than that to pick up).
   await waitUntil(`call ${n}: A publishing video`, () => publishingVideo(a.page));
   await sleep(500);
   await b.page.click('[data-test=accept-video]');
+  if (TRACE_STATS) await b.page.evaluate(() => window.__csPollStats());
   await b.page.waitForSelector('[data-test=call-window]');
   let m;
   await waitUntil(`call ${n}: A's first frame in B's page`, async () => (m = await milestones(b.page, a.id)).firstFrame !== null, 20_000);
   // Let the call run a moment and prove video keeps flowing, then A hangs up and both sides close.
   await sleep(700);
-  m.framesDecoded = (await milestones(b.page, a.id)).framesDecoded;
+  const later = await milestones(b.page, a.id, true);
+  m.framesDecoded = later.framesDecoded;
+  m.trace = later.trace;
+  if (TRACE) m.trace = [...m.trace, ...(await callerTrace(a.page, later.clickEpoch))].sort((x, y) => x.at - y.at);
   await a.page.click('[data-test=leave-call]');
   await a.page.waitForSelector('[data-test=call-window]', { state: 'detached' });
   await b.page.waitForSelector('[data-test=call-window]', { state: 'detached', timeout: 15_000 });
@@ -233,6 +319,7 @@ const main = async () => {
     for (let n = 1; n <= CALLS; n++) {
       const m = await oneCall(a, b, n);
       calls.push(m);
+      if (TRACE) console.log(m.trace.map((e) => `  ${e.at.toFixed(0).padStart(5)} ${e.what}`).join('\n'));
       console.log(
         `call-setup: call ${n}/${CALLS}: first frame ${m.firstFrame?.toFixed(0)} ms after accept (${m.framesDecoded} frames decoded; signal open at ${m.signalOpen?.toFixed(0)} ms; long tasks ${m.busyMs?.toFixed(0)} ms)`,
       );
@@ -250,10 +337,14 @@ const main = async () => {
       joinRequest: 'join request sent (app: accept handler, token refresh if due)',
       joinResponse: 'join response received (HTTP POST /api/calls/:id/join: gateway → calls → LiveKit token)',
       signalCreated: 'LiveKit signal WebSocket created (livekit-client Room.connect begins)',
-      signalOpen: 'signal WebSocket open (LiveKit has accepted the participant)',
-      videoTrack: 'A’s video track arrives on B’s peer connection (subscribe offer applied)',
+      signalOpen: 'signal WebSocket open',
+      signalJoin: 'LiveKit’s join response on the signal socket',
+      signalAnswer: 'LiveKit’s answer to the offer B sent with its join',
+      videoTrack: 'A’s video track arrives on B’s peer connection (the SDP that carries it applied)',
       peerConnected: 'B’s peer connection connected (ICE + DTLS)',
+      callWindow: 'call window shown',
       videoElement: 'A’s camera tile <video> element added',
+      videoAttached: 'A’s camera track attached to its <video>',
       firstFrame: 'first decoded frame of A’s camera',
     };
     const breakdown = Object.entries(labels)
@@ -335,16 +426,22 @@ const main = async () => {
       ],
       notes: [
         'Frames decoded: the count in B’s <video> of A ~0.7 s after its first frame, per call (proof that video flows).',
+        'The client (since 2026-12-02): the call screen renders once LiveKit has taken the signal connection, not before ' +
+          'livekit-client builds its offer; the DTLS certificate is made while the call rings (or during the join request) ' +
+          'instead of inside the first createOffer; livekit-client’s 50 ms "is the peer connection up yet" polls, which hold ' +
+          'back every subscribed track, run every 10 ms; and the remote tiles attach before the microphone and camera are ' +
+          'opened. Measured one against the other, interleaved call by call in the same runs, each helped: see load/call-setup/README.md.',
         `What limits it: the floor (${bare.p50.toFixed(0)} ms) already holds ICE + DTLS + a keyframe on loopback; the call adds, ` +
-          `in series, the join request through gateway → calls → token, the app's own work before livekit-client opens ` +
-          `the signal socket (B's page renders the call window first; long tasks p50 ${stats(calls.map((c) => c.busyMs)).p50.toFixed(0)} ms), ` +
-          `LiveKit's join and the subscription offer after it, then a second ICE + DTLS and a keyframe request to A. ` +
-          `Chromium, both pages, LiveKit and the services share 2 cores with other load runs' leftovers, which widens p95.`,
-        'Suggestions (web/ and calls, not changed here): start room.connect(url, token) before the call window renders ' +
-          '(or render it after the signal socket is open), and warm the connection at ring time with ' +
-          'room.prepareConnection(url) using a URL carried by call.incoming; the join response could carry the token ' +
-          'as soon as the accept is validated (no extra service round trip); consider livekit-client’s singlePeerConnection ' +
-          '(one ICE + DTLS instead of two) once the deployed LiveKit supports it.',
+          `in series, the join request (gateway → calls → token), livekit-client building its first offer (6 receive sections and ` +
+          `data channels) before it opens the socket, LiveKit's join and its answer to that offer, ICE + DTLS, the tile's attach ` +
+          `(with adaptive stream that is what asks the SFU for the video) and the next frame of the low simulcast layer. When ` +
+          `LiveKit subscribes B before it has applied B's offer, it asks for more receive sections and one more offer/answer ` +
+          `round trip follows. B's long tasks p50 ${stats(calls.map((c) => c.busyMs)).p50.toFixed(0)} ms. Chromium, both pages, ` +
+          `LiveKit and the services share 2 cores with whatever else runs, which widens p95.`,
+        'Measured and not kept: two peer connections (singlePeerConnection off: the SFU’s first subscriber offer waits out its ' +
+          '150 ms negotiation debounce), adaptiveStream off, dynacast off, opening camera and microphone at the click. ' +
+          'room.prepareConnection at ring time is a HEAD to LiveKit’s http(s) address, which the gateway’s CSP (connect-src ' +
+          "'self' ws: wss:) refuses; on loopback it measured nothing anyway.",
         ...(errors.length ? [`Page errors: ${errors.slice(0, 3).join(' | ')}`] : []),
       ],
     });

@@ -1,6 +1,7 @@
 import { computed, isDevMode, signal, type Signal } from '@angular/core';
 import {
   ConnectionState,
+  CriticalTimers,
   DisconnectReason,
   MediaDeviceFailure,
   Room,
@@ -18,6 +19,36 @@ import { roomSnapshots, snapshotOf, type RoomSnapshot } from './room-state';
 // livekit-client logs races it recovers from (a track arriving before its participant) at error level; what
 // the call screen must know arrives through Room events and rejected promises, so production stays quiet.
 setLogLevel(isDevMode() ? 'warn' : 'silent');
+
+// livekit-client 2.23 waits for some things by polling every 50 ms (`sleep(50)` loops). Above all, Room.connect polls
+// so until the peer connection is connected, and holds every subscribed track back (no TrackSubscribed) until then:
+// a remote camera reached the screen 0–50 ms (more on a busy page) after its media could flow. Its other 50 ms polls
+// are waits of the same kind (a published track's dimensions, a data channel opening). The sleeps go through
+// CriticalTimers, the library's documented hook for its timers; here a 50 ms one lasts 10 ms. Its other critical
+// timers (20 ms, 100 ms and 5 s debounces, reconnect back-offs, pings) keep their durations. load/call-setup measured
+// accept → first remote frame p50 −37 ms with this.
+const livekitTimeout = CriticalTimers.setTimeout;
+CriticalTimers.setTimeout = ((handler: TimerHandler, timeout?: number, ...args: unknown[]) =>
+  livekitTimeout(handler, timeout === 50 ? 10 : timeout, ...args)) as typeof CriticalTimers.setTimeout;
+
+/**
+ * The DTLS certificate for the next call's peer connection. A peer connection makes its own while its first offer
+ * waits for it, which on a busy machine held livekit-client's signal socket back by tens of ms (load/call-setup:
+ * p50 −64 ms); so it is made ahead, while a call rings or while the join request is under way, and used once.
+ */
+let nextCertificate: Promise<RTCCertificate | null> | null = null;
+const certificateFor = (): Promise<RTCCertificate | null> => {
+  if (typeof RTCPeerConnection === 'undefined' || typeof RTCPeerConnection.generateCertificate !== 'function') return Promise.resolve(null);
+  // ECDSA P-256, as the browser makes by default; valid for 30 days.
+  return RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' } as EcKeyGenParams).catch(() => null);
+};
+const takeCertificate = async (): Promise<RTCCertificate | null> => {
+  const pending = nextCertificate ?? certificateFor();
+  nextCertificate = null;
+  const certificate = await pending;
+  // One made for a call that rang long ago may be near its end: a peer connection refuses an expired one.
+  return certificate && certificate.expires > Date.now() + 24 * 3600_000 ? certificate : certificateFor();
+};
 
 /** What could not be turned on, said plainly; the call goes on with what works. */
 export type MediaProblem = 'microphone-denied' | 'microphone-missing' | 'camera-denied' | 'camera-missing' | 'screen-failed' | null;
@@ -50,7 +81,21 @@ const endFor = (reason: DisconnectReason | undefined): SessionEnd => {
  * so the camera light goes off.
  */
 export class CallSession {
+  /**
+   * Work done before a call is entered, so that it connects sooner: the DTLS certificate of its peer connection.
+   * (livekit-client's Room.prepareConnection, a HEAD request to LiveKit's http(s) address to warm DNS and TLS, is not
+   * used: the gateway's Content-Security-Policy allows connections to 'self' and ws:/wss: only, so it is refused.)
+   */
+  static prepare(): void {
+    nextCertificate ??= certificateFor();
+  }
+
+  // One peer connection for both directions (LiveKit's v1 signalling). Two (singlePeerConnection: false) measured no
+  // faster: the SFU's first subscriber offer then waits out its 150 ms negotiation debounce.
+  // adaptiveStream and dynacast stay on: turning either off measured no faster first frame, and costs bandwidth or
+  // the caller's encoder time.
   readonly room = new Room({
+    singlePeerConnection: true,
     adaptiveStream: true,
     dynacast: true,
     publishDefaults: { simulcast: true },
@@ -97,9 +142,28 @@ export class CallSession {
     return state === ConnectionState.Reconnecting || state === ConnectionState.SignalReconnecting;
   }
 
-  /** Connects, then turns on what was asked for and is allowed; a refused device leaves the call listen-only for it. */
-  async connect(url: string, token: string, want: { microphone: boolean; camera: boolean }): Promise<void> {
-    await this.room.connect(url, token);
+  /**
+   * Connects, then turns on what was asked for and is allowed; a refused device leaves the call listen-only for it.
+   * `onSignalConnected` is called once LiveKit has accepted the signal connection (the call screen can render then
+   * without holding up the connection's setup).
+   */
+  async connect(
+    url: string,
+    token: string,
+    want: { microphone: boolean; camera: boolean },
+    onSignalConnected?: () => void,
+  ): Promise<void> {
+    const signalled = () => onSignalConnected?.();
+    this.room.once(RoomEvent.SignalConnected, signalled);
+    try {
+      const certificate = await takeCertificate();
+      await this.room.connect(url, token, certificate ? { rtcConfig: { certificates: [certificate] } } : undefined);
+    } finally {
+      this.room.off(RoomEvent.SignalConnected, signalled);
+    }
+    // The remote tiles render and attach their video (with adaptive stream, that is what asks the SFU for it) before
+    // the microphone and camera are opened and published, which hold the main thread a while.
+    await new Promise((resolve) => setTimeout(resolve));
     const allowed = this.local()?.canPublish ?? new Set<Track.Source>();
     if (want.microphone && allowed.has(Track.Source.Microphone)) await this.setMicrophone(true);
     if (want.camera && allowed.has(Track.Source.Camera)) await this.setCamera(true);

@@ -74,8 +74,11 @@ export class CallsStore {
     realtime.on('call.updated', (call) => this.remember(call));
     realtime.on('call.ended', (call) => this.remember(call));
     realtime.on('call.incoming', ({ call, callerId, ring }) => {
-      if (ring && call.status !== 'ended' && !byId(this.incoming(), call.id) && this.active()?.call.id !== call.id)
+      if (ring && call.status !== 'ended' && !byId(this.incoming(), call.id) && this.active()?.call.id !== call.id) {
         this.incoming.update((queue) => [...queue, { call, callerId }]);
+        // While it rings, what an accept would otherwise wait for is made ready (see CallSession.prepare).
+        CallSession.prepare();
+      }
     });
     realtime.on('call.updated', (call) => {
       // Joined on another device of mine, or the ring timed out for me: stop ringing here.
@@ -206,10 +209,13 @@ export class CallsStore {
     if (active) await this.api.setHand(active.call.id, raised);
   }
 
-  /** Rings a member who is not in the call (again). */
+  /** Rings a member who is not in the call (again); the answer shows them as rung at once. */
   async ring(userId: string): Promise<void> {
     const active = this.active();
-    if (active) await this.api.ringAgain(active.call.id, userId);
+    if (!active) return;
+    const call = await this.api.ringAgain(active.call.id, userId);
+    const now = this.active();
+    if (now?.call.id === call.id && !now.call.invited.includes(userId)) this.active.set({ ...now, call });
   }
 
   setMinimized(minimized: boolean): void {
@@ -221,25 +227,43 @@ export class CallsStore {
     if (this.busy()) return;
     this.busy.set(true);
     this.notice.set(null);
+    // Entered another way (the rejoin offer, a ringing card): a preview still open would hold the camera.
+    this.preparing.set(null);
     this.rejoin.set(null);
     let attempt: ActiveCall | null = null;
+    let shown = false;
     try {
       if (this.active()) await this.leave();
+      CallSession.prepare(); // made while the request is under way, if no ring made it already
       const { call, join } = await request();
       if (!join) {
         this.notice.set({ kind: 'busy' });
         return;
       }
       attempt = { call, session: this.newSession(), minimized: false, joinedAt: Date.now() };
-      this.active.set(attempt);
       lastCall.save({ id: call.id, chatId: call.chatId });
       const metadata = parseMetadata(join.token);
-      await attempt.session.connect(join.url, join.token, { microphone: microphone && !metadata.startMuted, camera: video });
+      // The call screen opens once LiveKit has taken the signal connection: rendered first, it held the main thread
+      // while livekit-client prepared its offer and opened the socket, and that delayed the whole setup
+      // (load/call-setup). It renders while LiveKit answers, and is there before any remote video arrives.
+      let failed = false;
+      let signalled: () => void = () => undefined;
+      const signal = new Promise<void>((resolve) => (signalled = resolve));
+      const connecting = attempt.session.connect(join.url, join.token, { microphone: microphone && !metadata.startMuted, camera: video }, signalled);
+      void connecting.catch(() => (failed = true));
+      await Promise.race([signal, connecting.catch(() => undefined)]);
+      // Ended meanwhile (declined, cancelled): call.ended found no call screen to close, so it is not opened.
+      if (!failed && this.known().get(call.id)?.status !== 'ended') {
+        this.active.set(attempt);
+        shown = true;
+      }
+      await connecting;
+      if (!shown) throw new Error('the call ended while connecting');
     } catch (error) {
       // The call may have ended while connecting (declined, cancelled): then call.ended has closed the
       // attempt and said why, or is about to; a failure to connect is only said when it did not end.
       if (attempt) await attempt.session.close();
-      if (attempt && this.active() !== attempt) return;
+      if (attempt && shown && this.active() !== attempt) return;
       this.active.set(null);
       lastCall.clear();
       const ended = attempt ? await this.endOf(attempt.call.id) : null;
@@ -284,7 +308,8 @@ export class CallsStore {
       const { items } = await this.api.activeCalls();
       for (const call of items) this.remember(call);
       const me = this.me();
-      const ringing = items.filter((c) => c.status === 'ringing' && c.invited.includes(me) && !c.participants.includes(me));
+      // A group call is active once anyone answers, and still rings those invited (or rung again): status is not the test.
+      const ringing = items.filter((c) => c.status !== 'ended' && c.invited.includes(me) && !c.participants.includes(me));
       this.incoming.set(ringing.map((call) => ({ call, callerId: call.initiatorId })));
       const held = items.find((c) => c.status !== 'ended' && c.participants.includes(me));
       if (held && this.active()?.call.id !== held.id) this.rejoin.set(held);
