@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 // One runner for the whole repo. Node-side tests are split by what they need: `unit` (nothing),
 // `integration` (real NATS/Redis/FerretDB/LiveKit from the shared harness) and `system` (the built
-// services and gateways as processes). The Angular app runs its own Vitest through `ng test`.
+// services and gateways as processes), and `compose` (docker-compose.yml in Docker). The Angular app runs its own Vitest through `ng test`.
 // SWC compiles the tests so NestJS decorators keep their metadata, as tsc does for the build.
 const swcPlugin = () =>
   swc.vite({
@@ -48,6 +48,18 @@ export default defineConfig({
           include: ['{services,e2e,deploy,load}/**/*.sys.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // docker-compose.yml run in Docker (deploy/compose/compose-stack.ts); `npm test` runs it after the rest.
+        plugins: [swcPlugin()],
+        test: {
+          ...shared,
+          name: 'compose',
+          include: ['deploy/compose/**/*.compose.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 1_800_000,
           fileParallelism: false,
         },
       },

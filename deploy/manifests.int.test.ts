@@ -398,7 +398,7 @@ describe('deploy/k8s/overlays/prod', () => {
 
 interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile: string };
+  build?: { context: string; dockerfile: string; args?: Record<string, string> };
   environment?: Record<string, string | number | boolean | null> | string[];
   healthcheck?: { test?: string | string[]; disable?: boolean };
   depends_on?: string[] | Record<string, { condition?: string }>;
@@ -453,7 +453,8 @@ describe('docker-compose.yml', () => {
   it('runs two gateways behind nginx, which upgrades /ws without sticky sessions', () => {
     expect(compose.services.gateway!.deploy?.replicas).toBe(2);
     expect(composeEnv('gateway').TRUST_PROXY).toBe('true');
-    expect(compose.services.nginx!.ports).toEqual(['${HTTP_PORT:-8080}:8080']);
+    // On this machine only, unless .env says otherwise (PUBLISH_ADDRESS).
+    expect(compose.services.nginx!.ports).toEqual(['${PUBLISH_ADDRESS:-127.0.0.1}:${HTTP_PORT:-8080}:8080']);
     const nginx = read('deploy/compose/nginx.conf').replace(/#.*$/gm, '');
     const ws = /location = \/ws \{([^}]*)\}/.exec(nginx)?.[1] ?? '';
     expect(ws).toContain('proxy_set_header Upgrade $http_upgrade');
@@ -463,11 +464,11 @@ describe('docker-compose.yml', () => {
     expect(nginx).not.toMatch(/\b(ip_hash|hash|sticky)\b/);
   });
 
-  it('lets NATS carry an avatar: the compose server reads a config with the same max_payload as k8s', () => {
+  it('lets NATS carry an attachment: the compose server reads a config with the same max_payload as k8s', () => {
     expect(compose.services.nats!.command).toEqual(['-c', '/etc/nats/nats.conf']);
     expect(compose.services.nats!.volumes).toContain('./deploy/compose/nats.conf:/etc/nats/nats.conf:ro');
     const payload = (file: string) => /^max_payload:\s*(\S+)/m.exec(read(file))?.[1];
-    expect(payload('deploy/compose/nats.conf')).toBe('8MB');
+    expect(payload('deploy/compose/nats.conf')).toBe('48MB');
     expect(payload('deploy/compose/nats.conf')).toBe(payload('deploy/k8s/base/nats.conf'));
     expect(read('deploy/compose/nats.conf')).toMatch(/jetstream \{[^}]*store_dir: \/data/);
   });
@@ -496,16 +497,19 @@ describe('docker-compose.yml', () => {
     for (const line of logs) expect(line === 'off' || line.endsWith(' messenger'), line).toBe(true);
   });
 
-  it('hardens the app containers and builds them from their Dockerfiles', () => {
+  it('hardens the app containers and builds them from the one Dockerfile', () => {
     for (const service of SERVICES) {
       const definition = compose.services[service]!;
       expect(definition.read_only, service).toBe(true);
-      expect(definition.build?.dockerfile, service).toBe(`services/${service}/Dockerfile`);
+      expect(definition.build?.dockerfile, service).toBe('deploy/Dockerfile');
+      expect(definition.build?.args?.SERVICE, service).toBe(service);
     }
     for (const [name, service] of Object.entries(compose.services)) {
       if (service.build) continue;
-      expect(service.image, name).toMatch(/:[\w.-]+$/);
-      expect(service.image, name).not.toMatch(/:latest$/);
+      // A variable for the local stand-ins (deploy/compose/local.yml), defaulting to a pinned public image.
+      const image = /^\$\{[A-Z_]+:-([^}]+)\}$/.exec(service.image ?? '')?.[1];
+      expect(image, name).toMatch(/:[\w.-]+$/);
+      expect(image, name).not.toMatch(/:latest$/);
     }
   });
 
@@ -532,8 +536,9 @@ describe('docker-compose.yml', () => {
 // ---- configuration coverage ----------------------------------------------------------------------------------------
 
 /** The ENV of a Dockerfile's final stage: what the image itself sets. */
-const imageEnv = (service: Service): Record<string, string> => {
-  const stage = instructions(read(`services/${service}/Dockerfile`)).reduce<Instruction[]>(
+const imageEnv = (_service: Service): Record<string, string> => {
+  // One Dockerfile for every service: its final stage sets the gateway's variables and the services' alike.
+  const stage = instructions(read('deploy/Dockerfile')).reduce<Instruction[]>(
     (current, instruction) => (instruction.keyword === 'FROM' ? [instruction] : [...current, instruction]),
     [],
   );
@@ -596,8 +601,8 @@ const instructions = (text: string): Instruction[] =>
       return { keyword: keyword.toUpperCase(), args };
     });
 
-describe.each(SERVICES)('services/%s/Dockerfile', (service) => {
-  const all = instructions(read(`services/${service}/Dockerfile`));
+describe('deploy/Dockerfile (every service, by SERVICE)', () => {
+  const all = instructions(read('deploy/Dockerfile'));
   const finalStage = all.slice(all.map((i) => i.keyword).lastIndexOf('FROM'));
   const argDefaults = Object.fromEntries(
     all
@@ -616,17 +621,21 @@ describe.each(SERVICES)('services/%s/Dockerfile', (service) => {
     }
   });
 
-  it('installs with npm ci (production dependencies only in the image), never npm install', () => {
+  it('installs with npm ci (production dependencies of the one service only in the image), never npm install', () => {
     const runs = all.filter((i) => i.keyword === 'RUN').map((i) => i.args);
     expect(runs.filter((command) => /\bnpm (install|i)\b/.test(command))).toEqual([]);
     const finalInstall = finalStage.filter((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args));
     expect(finalInstall).toHaveLength(1);
     expect(finalInstall[0]!.args).toContain('--omit=dev');
-    expect(finalInstall[0]!.args).toContain(`--workspace services/${service}`);
+    expect(finalInstall[0]!.args).toContain('--workspace "services/$SERVICE"');
     expect(runs.filter((command) => /\bnpm ci\b/.test(command)).every((command) => command.includes('--ignore-scripts'))).toBe(true);
   });
 
-  it('runs as a non-root user, in production mode, health-checked, with an exec-form CMD of the built entry point', () => {
+  it('has no BuildKit-only syntax, so Compose 1.29 and an engine without buildx build it', () => {
+    expect(read('deploy/Dockerfile')).not.toMatch(/^# syntax=|--mount=/m);
+  });
+
+  it.each(SERVICES)('runs %s as a non-root user, in production mode, health-checked, from its built entry point', (service) => {
     const user = finalStage.filter((i) => i.keyword === 'USER').at(-1)?.args;
     expect(user).toBeDefined();
     expect(user).not.toMatch(/^(root|0)(:|$)/);
@@ -634,18 +643,17 @@ describe.each(SERVICES)('services/%s/Dockerfile', (service) => {
     const healthcheck = finalStage.find((i) => i.keyword === 'HEALTHCHECK');
     expect(healthcheck?.args).toMatch(/CMD \["node",/);
     expect(healthcheck?.args).toContain('/readyz');
-    const cmd = finalStage.filter((i) => i.keyword === 'CMD').at(-1)!;
-    const command = JSON.parse(cmd.args) as string[];
+    expect(JSON.parse(finalStage.filter((i) => i.keyword === 'CMD').at(-1)!.args)).toEqual(['node', 'main.js']);
+    // main.js is a link to the service's own entry point, made in the same step as its install.
     const main = (JSON.parse(read(`services/${service}/package.json`)) as { main: string }).main.replace(/^\.\//, '');
-    expect(command).toEqual(['node', `services/${service}/${main}`]);
-    expect(finalStage.some((i) => i.keyword === 'COPY' && i.args.includes(`services/${service}/dist`))).toBe(true);
+    expect(main).toBe('dist/main.js');
+    expect(finalStage.some((i) => i.keyword === 'RUN' && i.args.includes('ln -s "services/$SERVICE/dist/main.js" main.js'))).toBe(true);
+    expect(finalStage.some((i) => i.keyword === 'COPY' && i.args.includes('services/${SERVICE}/dist'))).toBe(true);
   });
 });
 
 describe('the images together', () => {
-  it('share one base image, and keep local state and secrets out of the build context', () => {
-    const bases = SERVICES.map((service) => /^ARG NODE_IMAGE=(\S+)$/m.exec(read(`services/${service}/Dockerfile`))?.[1]);
-    expect(new Set(bases).size).toBe(1);
+  it('keep local state and secrets out of the build context', () => {
     const ignored = read('.dockerignore').split('\n');
     for (const entry of ['**/node_modules', '**/dist', '.data', '.secrets', '.env', '.git', 'artifacts', '**/*.log']) {
       expect(ignored, entry).toContain(entry);
@@ -655,6 +663,6 @@ describe('the images together', () => {
   it('serve the web build from the gateway image where WEB_DIST points', () => {
     const env = imageEnv('gateway');
     expect(env.WEB_DIST).toBe('/app/web/dist/web/browser');
-    expect(read('services/gateway/Dockerfile')).toMatch(/^COPY --from=build \/src\/web\/dist\/web\/browser web\/dist\/web\/browser$/m);
+    expect(read('deploy/Dockerfile')).toMatch(/^COPY --from=build \/src\/web\/dist\/web\/browser web\/dist\/web\/browser$/m);
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '@messenger/kit/stack';
-import { ApiClient, startTestStack, TestSocket, type Frame } from '@messenger/kit/testing';
+import { ApiClient, chatHistory, startTestStack, TestSocket, type Frame, type HistoryMessage } from '@messenger/kit/testing';
 
 // The topology of a scaled deployment, on this machine: two gateways and two replicas of every service on
 // one NATS, Redis, FerretDB and LiveKit; then its parts are killed while people keep using it.
@@ -12,8 +12,6 @@ interface Person {
   socket: TestSocket;
   gateway: number;
 }
-
-type MessageBody = { id: string; seq: number; clientId: string | null; chatId: string; text: string };
 
 const wsUrl = (stack: Stack, gateway: number, token: string) =>
   `${stack.gatewayUrl(gateway).replace('http', 'ws')}/ws?access_token=${token}`;
@@ -27,32 +25,20 @@ const until = async (check: () => Promise<boolean> | boolean, timeoutMs: number,
 };
 const messagesOf = (socket: TestSocket, chatId: string) =>
   socket.frames
-    .filter((f: Frame) => f.type === 'message.created' && (f.data as MessageBody).chatId === chatId)
-    .map((f) => f.data as MessageBody);
+    .filter((f: Frame) => f.type === 'message.created' && (f.data as HistoryMessage).chatId === chatId)
+    .map((f) => f.data as HistoryMessage);
 
 /** Sends like a client that retries on failure with the same clientId, as the web client does. */
 const sendWithRetry = async (api: ApiClient, chatId: string, text: string, clientId: string) => {
   for (let attempt = 0; attempt < 30; attempt++) {
-    const result = await api.call<MessageBody>('POST', `/api/chats/${chatId}/messages`, { text, clientId }).catch(() => ({ status: 0 }));
+    const result = await api.call<HistoryMessage>('POST', `/api/chats/${chatId}/messages`, { text, clientId }).catch(() => ({ status: 0 }));
     if (result.status === 201 || result.status === 200) return attempt;
     await sleep(200);
   }
   throw new Error(`message ${clientId} was never accepted`);
 };
 
-/** Every message of a chat, oldest first, through the re-sync path (`after`). */
-const history = async (api: ApiClient, chatId: string, after = 0) => {
-  const all: MessageBody[] = [];
-  for (;;) {
-    const page = await api.call<{ items: MessageBody[]; nextCursor: string | null }>(
-      'GET',
-      `/api/chats/${chatId}/messages?after=${after}&limit=100`,
-    );
-    all.push(...page.body.items);
-    if (page.body.nextCursor === null || page.body.items.length === 0) return all;
-    after = page.body.items.at(-1)!.seq;
-  }
-};
+const history = (api: ApiClient, chatId: string, after = 0) => chatHistory<HistoryMessage>(api, chatId, after);
 
 describe('scale-out: two gateways and two replicas of every service', () => {
   let stack: Stack;
@@ -196,7 +182,7 @@ describe('scale-out: two gateways and two replicas of every service', () => {
     expect(caughtUp.filter((m) => missed.includes(m.clientId ?? '')).map((m) => m.clientId)).toEqual(missed);
     // And pushes reach him live again on the other gateway.
     await anna.api.call('POST', `/api/chats/${chatId}/messages`, { text: 'welcome back', clientId: 'after-reconnect' });
-    await boris.socket.next((f) => f.type === 'message.created' && (f.data as MessageBody).clientId === 'after-reconnect', 5_000);
+    await boris.socket.next((f) => f.type === 'message.created' && (f.data as HistoryMessage).clientId === 'after-reconnect', 5_000);
     await stack.gateways[1]!.restart();
   });
 

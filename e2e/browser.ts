@@ -77,6 +77,8 @@ export const layoutProblems = (page: Page): Promise<string[]> =>
     for (const el of Array.from(document.querySelectorAll('body *'))) {
       const style = getComputedStyle(el);
       if (style.display === 'none' || style.visibility === 'hidden' || !(el as HTMLElement).offsetParent) continue;
+      // Text for screen readers only (the .visually-hidden pattern: clipped to nothing) is cut on purpose.
+      if (style.clip === 'rect(0px, 0px, 0px, 0px)') continue;
       const box = el.getBoundingClientRect();
       if (box.width === 0 || box.height === 0) continue;
       if (box.right > window.innerWidth + 1 && style.position !== 'fixed')

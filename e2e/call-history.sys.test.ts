@@ -17,8 +17,16 @@ const shot = (person: Person, step: string) => snapshot(person.page, `call-histo
 const logOf = async (person: Person, chatId: string): Promise<CallLogEntry[]> =>
   (await apiAs<{ items: CallLogEntry[] }>(person, 'GET', `/api/chats/${chatId}/calls`)).items;
 
+/** Opens the panel: from the header's toggle, or on a small phone (where the header hides it) from the "⋮" menu. */
 const openHistory = async (person: Person) => {
-  await setPressed(person.page, '[data-test=toggle-call-history]', true);
+  const toggle = '[data-test=toggle-call-history]';
+  await person.page.waitForSelector(toggle, { state: 'attached' });
+  if (await person.page.locator(toggle).isVisible()) await setPressed(person.page, toggle, true);
+  else if ((await person.page.getAttribute(toggle, 'aria-pressed')) !== 'true') {
+    await person.page.click('[data-test=chat-menu]');
+    await person.page.click('[data-test=menu-call-history]');
+    await person.page.waitForSelector(`${toggle}[aria-pressed="true"]`, { state: 'attached' });
+  }
   await person.page.waitForSelector(
     '[data-test=call-history] [data-test=call-history-empty], [data-test=call-history] [data-test=call-entry]',
   );

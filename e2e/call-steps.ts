@@ -24,6 +24,28 @@ export const waitForFrames = async (page: Page, identity: string, than = 0, time
   }
 };
 
+/**
+ * Waits until `identity`'s video on `page` is decoding now: more frames than half a second before. Unlike a count
+ * taken once, this holds when a reconnect put a new <video> (counting from 0) in the tile's place. On timeout it
+ * says what the page showed: the frames, and whether the call said it was reconnecting.
+ */
+export const waitForFlowingVideo = async (page: Page, identity: string, timeout: number): Promise<void> => {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const before = await framesOf(page, identity);
+    await page.waitForTimeout(500);
+    const after = await framesOf(page, identity);
+    if (after > before) return;
+    if (Date.now() > until) {
+      const reconnecting = await page.locator('[data-test=reconnecting]').count();
+      const window = await page.locator('[data-test=call-window]').count();
+      throw new Error(
+        `no video flowing from ${identity} (${after} frames; call window ${window ? 'open' : 'closed'}, reconnecting banner ${reconnecting ? 'shown' : 'not shown'})`,
+      );
+    }
+  }
+};
+
 /** Opens a personal chat with `other` through the menu's "New chat"; returns the chat's id. */
 export const openPersonalChat = async (person: Person, other: Person): Promise<string> => {
   await person.page.click('[data-test=menu]');

@@ -26,6 +26,7 @@ import {
   untilQuiet,
 } from '../lib/k6-harness.mjs';
 import { pin } from '../lib/proc.mjs';
+import { byLoopDelay, loopDelayCell, readLoopDelay } from '../lib/loop-delay.mjs';
 import { buildChatLoad, merge, runChatLoad, stats } from '../chat-client/driver.mjs';
 
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
@@ -192,11 +193,15 @@ const main = async () => {
       setTimeout(() => {
         entry.cpuStart = meter.read();
         entry.storeStart = readStoreCommands(stack, ['groups', 'users']);
+        void readLoopDelay(stack); // starts the step's window
       }, startAt - Date.now());
       setTimeout(
         () => {
           entry.cpuEnd = meter.read();
-          entry.storeEnd = readStoreCommands(stack, ['groups', 'users']);
+          // The loop delay resets at every read of /metrics, so it is read before the store counters' read of the
+          // same pages, which would otherwise take the step's figures first.
+          entry.loopDelay = readLoopDelay(stack);
+          entry.storeEnd = entry.loopDelay.then(() => readStoreCommands(stack, ['groups', 'users']));
         },
         startAt + STEP_SECONDS * 1000 - Date.now(),
       );
@@ -335,6 +340,7 @@ const main = async () => {
           lost: '',
           'store cmds/send': '',
           'CPU % of a core': cpuCell(usage),
+          'loop delay p99/max ms': loopDelayCell(await entry.loopDelay),
         });
         continue;
       }
@@ -357,7 +363,9 @@ const main = async () => {
         lost: Math.max(0, entry.expected - delivered),
         'store cmds/send': entry.sent ? storeTotal / entry.sent : NaN,
         'CPU % of a core': cpuCell(usage),
+        'loop delay p99/max ms': loopDelayCell(await entry.loopDelay),
       });
+      entry.loopDelayRead = await entry.loopDelay;
       entry.store = store;
       entry.row = rows.at(-1);
       entry.usage = usage;
@@ -409,7 +417,11 @@ const main = async () => {
       if (!e?.usage) return '';
       const [name, value] = stackUsage(e.usage)[0] ?? [];
       const stackTotal = stackUsage(e.usage).reduce((t, [, v]) => t + v, 0);
-      return `at the knee the stack used ${stackTotal.toFixed(0)} % of a core of the ${STACK_CORE_COUNT} it may use, the busiest process ${name} (${value?.toFixed(0)} %)`;
+      const [slowest, delay] = byLoopDelay(e.loopDelayRead)[0] ?? [];
+      const waited = slowest
+        ? `; the longest event-loop waits were in ${slowest} (p99 ${delay.p99.toFixed(0)} ms, max ${delay.max.toFixed(0)} ms)`
+        : '';
+      return `at the knee the stack used ${stackTotal.toFixed(0)} % of a core of the ${STACK_CORE_COUNT} it may use, the busiest process ${name} (${value?.toFixed(0)} %)${waited}`;
     };
     /** CPU each send cost the stack in the highest step under the limit: what bounds sends/s on the stack's cores. */
     const costText = (group) => {
@@ -459,7 +471,7 @@ const main = async () => {
         `each send a POST /api/chats/:id/messages with a clientId, as the web client sends; the text carries the send time and each receiving socket measures send-to-receive on \`message.created\`. ` +
         `Latencies are kept per step in 1 % histogram buckets by each generator and added up here. A step whose p99 passes ${LIMIT_MS} ms (more than 1 % of its deliveries later than ${LIMIT_MS} ms or missing ${DRAIN_MS / 1000} s after the step) is over the limit; two such steps in a row end that group size, and the first of them is its knee. ` +
         `The generators and run.mjs are pinned to core 0, every process of the stack (gateway, users, groups, calls, FerretDB, NATS, Redis) to core${STACK_CORE_COUNT > 1 ? 's' : ''} ${STACK_CORE} (taskset). ` +
-        `"CPU % of a core" is each process's CPU time over the step ÷ the step's wall time (the busiest four; the generators included, as client-N). Generators' RSS with all sockets open: ${results.get('ready')?.rss?.toFixed(0)} MiB. ` +
+        `"CPU % of a core" is each process's CPU time over the step ÷ the step's wall time (the busiest four; the generators included, as client-N). "Loop delay" is how long work waited for each Node process's thread during the step (nodejs_eventloop_delay_p99/max_seconds from its /metrics; longest first), which tells a process that made requests queue from one that was merely busy. Generators' RSS with all sockets open: ${results.get('ready')?.rss?.toFixed(0)} MiB. ` +
         `After the sockets opened, the stack's core stayed busy for ${results.get('ready')?.quietAfter?.toFixed(0)} s (presence: each socket open is announced to the user's contacts, whom the users service asks of the groups service for up to 25 users at a time, from Redis) before the first round started.`,
       rows,
       goals: ['big', 'small'].map((group) => ({

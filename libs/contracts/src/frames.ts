@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PresenceStatus, User } from './schemas/users.js';
-import { Chat, Message, Permissions, ReadState, Role } from './schemas/chats.js';
+import { Chat, Message, MessageDeleted, MessageReactions, Permissions, ReadState, Role } from './schemas/chats.js';
 import { Call, ModerationAction } from './schemas/calls.js';
 
 /**
@@ -21,6 +21,12 @@ export const SERVER_FRAMES = {
   'chat.member.updated': z.object({ chatId: z.string(), userId: z.string(), role: Role, permissions: Permissions }),
   'message.created': Message,
   'message.read': ReadState,
+  /** An edited message, whole (its text and editedAt changed). */
+  'message.updated': Message,
+  /** A message became a "message deleted" line; replies quoting it say so. */
+  'message.deleted': MessageDeleted,
+  /** A message's reactions, whole, after someone added or removed one. */
+  'message.reactions': MessageReactions,
   typing: z.object({ chatId: z.string(), userId: z.string() }),
   /** `url`: the LiveKit server the client will connect to (as `join.url`), so a ringing client can warm the connection. */
   'call.incoming': z.object({ call: Call, callerId: z.string(), ring: z.boolean(), url: z.string() }),

@@ -51,6 +51,7 @@ export const ChatStateRecord = z.object({
       addedBy: z.string().nullable(),
       permissions: Permissions,
       ringMuted: z.boolean(),
+      mutedUntil: IsoDate.nullable().optional(),
     }),
   ),
   memberCount: z.number().int(),

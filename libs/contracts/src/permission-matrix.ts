@@ -13,6 +13,8 @@ export type Action =
   | 'deleteChat'
   | 'startCall'
   | 'post'
+  /** Delete someone else's message (one's own is always allowed to its author). */
+  | 'deleteOthersMessage'
   // In a call of the chat:
   | 'joinCall'
   | 'speak'
@@ -66,7 +68,7 @@ const PERSONAL: readonly Action[] = [
  * walks the chat cells against the running service; the calls service's system tests check the call actions there.
  *
  * - owner: everything.
- * - admin: add members; remove members (not the owner, not other admins); edit info and call
+ * - admin: add members; remove members (not the owner, not other admins); delete anyone's message; edit info and call
  *   settings; set the permission flags of members; start calls; post in channels; in calls: speak and
  *   join unmuted whatever the call settings, moderate (mute, remove, lower a hand), ring again, end for everyone.
  * - member: what their flags allow (canAddMembers, canRemoveMembers — members only, canEditInfo,
@@ -104,6 +106,7 @@ export const decide = (chat: ChatKind | ChatRules, actor: Actor, action: Action,
       if (!admin) return deny('admin');
       return target && target.role !== 'member' ? deny('moderate owner or admin') : allow;
     case 'endCallForAll':
+    case 'deleteOthersMessage':
       return admin ? allow : deny('admin');
     case 'addMembers':
       return admin || permissions.canAddMembers ? allow : deny('canAddMembers');

@@ -15,6 +15,12 @@ export const RATE_LIMITS = {
   presence: { points: 30, seconds: 10, by: 'user' },
   /** Pictures are decoded and resized: the costliest requests there are. */
   avatar: { points: 10, seconds: 600, by: 'user' },
+  /** Edits, deletions and reactions: each one is pushed to everyone in the chat. */
+  messageChange: { points: 60, seconds: 60, by: 'user' },
+  /** Files: stored and (images) decoded and resized. */
+  attachment: { points: 30, seconds: 600, by: 'user' },
+  /** Searching a chat's messages. */
+  messageSearch: { points: 30, seconds: 60, by: 'user' },
   /** Ringing someone again in a call: each one rings another person's devices. */
   ring: { points: 10, seconds: 60, by: 'user' },
   /** Raising and lowering a hand: each one reaches everyone in the call through LiveKit. */

@@ -44,4 +44,8 @@ export interface BinaryReply {
   dataBase64: string;
   /** Cache for a year (the URL changes when the content does), or revalidate every time. */
   cache: 'immutable' | 'revalidate';
+  /** Sent as Content-Disposition: shown in the browser, or saved as a file (anything that is not a safe picture). */
+  disposition?: 'inline' | 'attachment';
+  /** The name offered when saving (Content-Disposition's filename). */
+  filename?: string;
 }

@@ -36,6 +36,14 @@ export const SUBJECT = {
     sendMessage: 'groups.messages.send',
     history: 'groups.messages.history',
     read: 'groups.messages.read',
+    editMessage: 'groups.messages.edit',
+    deleteMessage: 'groups.messages.delete',
+    react: 'groups.reactions.add',
+    unreact: 'groups.reactions.remove',
+    search: 'groups.messages.search',
+    uploadAttachment: 'groups.attachments.upload',
+    attachment: 'groups.attachments.get',
+    attachmentThumbnail: 'groups.attachments.thumbnail',
     /** For the calls service: is U a member of C, with which role, permissions and call settings. */
     membership: 'groups.members.membership',
     /** For the users service: everyone who shares a chat with U (presence). */

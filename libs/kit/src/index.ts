@@ -23,3 +23,4 @@ export * from './nats/consumer.js';
 export * from './service/route-limits.js';
 export * from './concurrency/slots.js';
 export * from './nats/outbox.js';
+export * from './media/picture-preview.js';

@@ -5,8 +5,10 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { observeEventLoopDelay } from './event-loop-delay.js';
 
 let provider: MeterProvider | undefined;
+let loopDelay: ReturnType<typeof observeEventLoopDelay> | undefined;
 let prometheus: PrometheusExporter | undefined;
 
 /** Latency buckets in seconds, from a loopback round trip to a request about to time out. */
@@ -34,6 +36,7 @@ export const startMetrics = (
       readers,
     });
     metrics.setGlobalMeterProvider(provider);
+    loopDelay = observeEventLoopDelay(provider.getMeter('nodejs'));
   }
   instruments = undefined;
   return metrics.getMeter(serviceName);
@@ -41,6 +44,8 @@ export const startMetrics = (
 
 export const stopMetrics = async (): Promise<void> => {
   await provider?.shutdown().catch(() => undefined);
+  loopDelay?.disable();
+  loopDelay = undefined;
   metrics.disable();
   provider = undefined;
   prometheus = undefined;

@@ -735,6 +735,10 @@ describe('fuzzing every route at the edge', () => {
     // Chats that the destructive routes (delete, leave, hand over) may really change without spoiling the rest.
     const spareChatId = await group('Spare');
     const sent = await alice.call<{ id: string }>('POST', `/api/chats/${chatId}/messages`, { text: 'hello', clientId: `fz-${tag}` });
+    const spare = await alice.call<{ id: string }>('POST', `/api/chats/${chatId}/messages`, {
+      text: 'to delete',
+      clientId: `fz-spare-${tag}`,
+    });
     const started = await alice.call<{ call: { id: string } }>('POST', '/api/calls', { chatId, type: 'audio' });
     if (started.status !== 201) throw new Error(`start a call: ${started.status} ${JSON.stringify(started.body)}`);
     const callId = started.body.call.id;
@@ -773,6 +777,20 @@ describe('fuzzing every route at the edge', () => {
       'GET /api/chats/:chatId/messages': { params: { chatId }, query: { before: '10', after: '0', limit: '20' } },
       'POST /api/chats/:chatId/messages': { params: { chatId }, body: { text: 'hello again', clientId: 'fz-1' } },
       'POST /api/chats/:chatId/read': { params: { chatId }, body: { messageId: sent.body.id } },
+      'GET /api/chats/:chatId/messages/search': { params: { chatId }, query: { q: 'hello', limit: '5' } },
+      'PATCH /api/chats/:chatId/messages/:messageId': { params: { chatId, messageId: sent.body.id }, body: { text: 'hello, edited' } },
+      'DELETE /api/chats/:chatId/messages/:messageId': { params: { chatId, messageId: spare.body.id } },
+      'PUT /api/chats/:chatId/messages/:messageId/reactions/:emoji': { params: { chatId, messageId: sent.body.id, emoji: '👍' } },
+      'DELETE /api/chats/:chatId/messages/:messageId/reactions/:emoji': { params: { chatId, messageId: sent.body.id, emoji: '👍' } },
+      'POST /api/chats/:chatId/attachments': { params: { chatId }, query: { filename: 'notes.txt' } },
+      'GET /api/chats/:chatId/attachments/:attachmentId': {
+        params: { chatId, attachmentId: sent.body.id },
+        query: { exp: '4102444800', sig: 'AAAAAAAAAAAAAAAAAAAAAA' },
+      },
+      'GET /api/chats/:chatId/attachments/:attachmentId/thumbnail': {
+        params: { chatId, attachmentId: sent.body.id },
+        query: { exp: '4102444800', sig: 'AAAAAAAAAAAAAAAAAAAAAA' },
+      },
       'POST /api/calls': { body: { chatId, type: 'audio' } },
       'GET /api/calls/active': {},
       'POST /api/calls/:callId/join': { params: { callId } },

@@ -13,6 +13,12 @@ import {
   type ServiceRuntime,
 } from '@messenger/kit';
 import { z } from 'zod';
+import { AttachmentCache } from './attachments/attachment-cache.js';
+import { AttachmentJanitor } from './attachments/attachment-janitor.js';
+import { AttachmentUrlSigner } from './attachments/attachment-urls.js';
+import { AttachmentsController } from './attachments/attachments.controller.js';
+import { AttachmentsRepository } from './attachments/attachments.repository.js';
+import { AttachmentsService } from './attachments/attachments.service.js';
 import { CallFacts } from './calls/call-facts.js';
 import { AvatarUrlSigner } from './chats/avatar-url.js';
 import { ChatAvatarsController } from './chats/chat-avatars.controller.js';
@@ -27,6 +33,10 @@ import { InternalController } from './members/internal.controller.js';
 import { MembersController } from './members/members.controller.js';
 import { MembersService } from './members/members.service.js';
 import { ChatCounters } from './messages/chat-counters.js';
+import { LiveMessages } from './messages/live-messages.js';
+import { MessageChangeWriter } from './messages/message-change-writer.js';
+import { MessageChangesService } from './messages/message-changes.service.js';
+import { MessageSearchService } from './messages/message-search.service.js';
 import { MessagesController } from './messages/messages.controller.js';
 import { MessagesRepository } from './messages/messages.repository.js';
 import { MessagesService } from './messages/messages.service.js';
@@ -86,7 +96,19 @@ export class GroupsModule {
     const outbox = new Outbox(new EventPublisher(nats), redis, 'outbox:groups', logger);
     runtime.onShutdown(outbox.start());
     const events = new GroupEvents(outbox, logger);
-    const messaging = new MessagesService(state, counters, messages, marks, pushes);
+    const attachments = new AttachmentsService(
+      state,
+      new AttachmentsRepository(db),
+      new AttachmentCache(redis),
+      new AttachmentUrlSigner(config.URL_SIGNING_SECRET),
+      logger,
+    );
+    runtime.onShutdown(new AttachmentJanitor(attachments, logger).start());
+    const live = new LiveMessages(redis, messages, { attachmentView: attachments.view });
+    const changeWriter = new MessageChangeWriter(redis, live, messages, logger);
+    changeWriter.start();
+    runtime.onShutdown(() => changeWriter.stop());
+    const messaging = new MessagesService(state, counters, messages, marks, pushes, live, users, attachments);
     const chatsService = new ChatsService(state, index, chats, messages, counters, messaging, users, pushes, config.MAX_MEMBERS, signer);
     const members = new MembersService(state, chatsService, messaging, users, pushes, events);
     // The CALLS stream belongs to the calls service; it is created here too so this consumer can start first.
@@ -103,16 +125,26 @@ export class GroupsModule {
     logger.info({ ...phases, totalMs: Math.round(performance.now() - started) }, 'groups ready to serve');
     return {
       module: GroupsModule,
-      controllers: [ChatsController, ChatAvatarsController, MembersController, MessagesController, InternalController],
+      controllers: [
+        ChatsController,
+        ChatAvatarsController,
+        AttachmentsController,
+        MembersController,
+        MessagesController,
+        InternalController,
+      ],
       providers: [
         routeLimitsProvider(redis, config.RATE_LIMITS),
         { provide: ChatState, useValue: state },
+        { provide: AttachmentsService, useValue: attachments },
         { provide: MembershipIndex, useValue: index },
         { provide: Pushes, useValue: pushes },
         { provide: GroupEvents, useValue: events },
         { provide: ChatsService, useValue: chatsService },
         { provide: MembersService, useValue: members },
         { provide: MessagesService, useValue: messaging },
+        { provide: MessageChangesService, useValue: new MessageChangesService(state, live, pushes, attachments, logger) },
+        { provide: MessageSearchService, useValue: new MessageSearchService(state, messages, live) },
         { provide: ChatAvatarsService, useValue: new ChatAvatarsService(state, chatsService, messaging, avatarStore, signer) },
       ],
     };

@@ -31,6 +31,7 @@ import { PresenceRepository } from './presence/presence.repository.js';
 import { PresenceService } from './presence/presence.service.js';
 import { PresenceAnnouncer } from './presence/presence-announcer.js';
 import { presenceOutlets } from './presence/presence-outlets.js';
+import { ProfileBroadcast } from './profiles/profile-broadcast.js';
 import { SessionEndings } from './sessions/session-endings.js';
 import { TokenIssuer } from './sessions/token-issuer.js';
 
@@ -72,6 +73,7 @@ export class UsersModule {
       logger,
     );
     const presence = new PresenceService(presenceRepository, users, announcer, outlets);
+    const broadcast = new ProfileBroadcast(outlets, logger);
     const sweeper = setInterval(() => {
       presence.sweep(config.PRESENCE_SWEEP_MS).catch((error: unknown) => logger.warn({ err: error }, 'presence sweep failed'));
     }, config.PRESENCE_SWEEP_MS);
@@ -101,8 +103,8 @@ export class UsersModule {
             new SessionEndings(runtime.nats),
           ),
         },
-        { provide: ProfilesService, useValue: new ProfilesService(accounts, users, runtime.nats, events) },
-        { provide: AvatarsService, useValue: new AvatarsService(accounts, users, avatars, runtime.nats, events) },
+        { provide: ProfilesService, useValue: new ProfilesService(accounts, users, broadcast, events) },
+        { provide: AvatarsService, useValue: new AvatarsService(accounts, users, avatars, broadcast, events) },
         { provide: SearchService, useValue: new SearchService(accounts) },
         { provide: PresenceService, useValue: presence },
       ],

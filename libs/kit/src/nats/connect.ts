@@ -30,6 +30,23 @@ export const natsLoginOptions = (env: NodeJS.ProcessEnv = process.env): NatsLogi
 };
 
 /**
+ * How every connection of the product behaves, the services' request servers included:
+ * - it keeps reconnecting for as long as the process lives, so a NATS restart does not take services or gateways
+ *   down with it;
+ * - it pings every 10 s, so a connection the network silently dropped is noticed in ~20 s, not NATS's default 4 min,
+ *   and a replica cut off and reconnected takes requests again without a restart;
+ * - no call-site trace is made for every request: nats.js builds a RequestError and a TimeoutError (each capturing a
+ *   stack) up front for each request in case it fails, which was 1.5 % of the gateway's CPU per message sent in
+ *   load/messaging (~0.4 ms per request at 200 sends/s). A timeout still says which subject it was for.
+ */
+export const NATS_CONNECTION_DEFAULTS = {
+  maxReconnectAttempts: -1,
+  reconnectTimeWait: 250,
+  pingInterval: 10_000,
+  noAsyncTraces: true,
+} as const;
+
+/**
  * Connects to NATS and keeps reconnecting for as long as the process lives: a NATS restart must not
  * take services or gateways down with it. The login comes from the environment (`natsLoginOptions`).
  */
@@ -38,9 +55,7 @@ export const connectNats = async (url: string, name: string, logger?: Logger): P
     servers: url.split(','),
     name,
     ...natsLoginOptions(),
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: 250,
-    pingInterval: 10_000,
+    ...NATS_CONNECTION_DEFAULTS,
   });
   if (logger) {
     void (async () => {

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
-import { readyOrExit, spawnManaged, type ManagedProcess } from './managed-process.js';
+import { readyOrExit, type ManagedProcess } from './managed-process.js';
 import { freePort } from './ports.js';
-import { toolPath } from './tools.js';
+import { spawnServer } from './server-process.js';
 import { waitFor } from './wait-for.js';
 
 export interface MongoServer {
@@ -31,9 +31,8 @@ export const startFerretDb = async (options: { dataDir: string; port?: number; l
   mkdirSync(sqliteDir, { recursive: true });
   const port = options.port ?? (await freePort());
   const url = `mongodb://127.0.0.1:${port}/`;
-  const proc: ManagedProcess = spawnManaged(
+  const proc: ManagedProcess = await spawnServer(
     'ferretdb',
-    toolPath('ferretdb'),
     [
       '--handler=sqlite',
       `--sqlite-url=file:${sqliteDir}/`,

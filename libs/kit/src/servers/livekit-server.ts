@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readyOrExit, spawnManaged, type ManagedProcess } from './managed-process.js';
+import { readyOrExit, type ManagedProcess } from './managed-process.js';
 import { freePort } from './ports.js';
-import { toolPath } from './tools.js';
+import { spawnServer } from './server-process.js';
 import { waitFor } from './wait-for.js';
 
 export interface LiveKitServer {
@@ -143,12 +143,7 @@ export const startLiveKit = async (options: LiveKitOptions): Promise<LiveKitServ
       ...(options.turnServers ? { turnServers: options.turnServers } : {}),
     }),
   );
-  const proc: ManagedProcess = spawnManaged(
-    'livekit-server',
-    toolPath('livekit-server'),
-    ['--config', configPath],
-    options.log ? { log: options.log } : {},
-  );
+  const proc: ManagedProcess = await spawnServer('livekit-server', ['--config', configPath], options.log ? { log: options.log } : {});
   const httpUrl = `http://127.0.0.1:${port}`;
   await readyOrExit(
     proc,

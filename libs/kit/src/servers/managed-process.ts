@@ -80,6 +80,13 @@ export const spawnManaged = (
   return managed;
 };
 
+/** Tracks a process started another way (a server in a container) until it exits, like spawnManaged's. */
+export const track = (managed: ManagedProcess): void => {
+  if (managed.exited()) return;
+  running.add(managed);
+  void managed.exit.then(() => running.delete(managed));
+};
+
 /** Stops every process started here that is still running (Ctrl-C, test teardown). */
 export const stopAllManaged = async (): Promise<void> => {
   await Promise.all([...running].map((p) => p.stop()));

@@ -1,8 +1,8 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readyOrExit, relaunchable, spawnManaged, type ManagedProcess, type Relaunchable } from './managed-process.js';
+import { readyOrExit, relaunchable, type ManagedProcess, type Relaunchable } from './managed-process.js';
 import { freePort } from './ports.js';
-import { toolPath } from './tools.js';
+import { spawnServer } from './server-process.js';
 import { waitFor } from './wait-for.js';
 import { natsAuthorization, type NatsAccount } from './nats-permissions.js';
 
@@ -35,7 +35,9 @@ export const startNats = async (options: {
       `listen: 127.0.0.1:${port}`,
       `http: 127.0.0.1:${monitorPort}`,
       `server_name: messenger_${port}`,
-      'max_payload: 8MB',
+      // A file crosses NATS base64-encoded in one message (an attachment of up to 25 MiB is ~34 MB, and a download
+      // carries it back the same way); 64MB is NATS's own ceiling. As deploy/compose and deploy/k8s/base nats.conf.
+      'max_payload: 48MB',
       `jetstream { store_dir: "${join(options.dataDir, 'jetstream')}" }`,
       ...(options.users ? [natsAuthorization(options.users)] : []),
     ].join('\n'),
@@ -44,7 +46,7 @@ export const startNats = async (options: {
   // It may hold passwords: readable by its owner only (also when an older one was already there).
   chmodSync(configFile, 0o600);
   const launch = async (): Promise<ManagedProcess> => {
-    const proc = spawnManaged('nats-server', toolPath('nats-server'), ['-c', configFile], options.log ? { log: options.log } : {});
+    const proc = await spawnServer('nats-server', ['-c', configFile], options.log ? { log: options.log } : {});
     const ready = waitFor(
       async () => (await fetch(`http://127.0.0.1:${monitorPort}/healthz?js-enabled-only=true`, { signal: AbortSignal.timeout(500) })).ok,
       { timeoutMs: 20_000, what: 'nats-server', detail: () => proc.recentOutput() },

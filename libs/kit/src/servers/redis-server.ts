@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
-import { readyOrExit, relaunchable, spawnManaged, type ManagedProcess, type Relaunchable } from './managed-process.js';
+import { readyOrExit, relaunchable, type ManagedProcess, type Relaunchable } from './managed-process.js';
 import { freePort } from './ports.js';
-import { toolPath } from './tools.js';
+import { spawnServer } from './server-process.js';
 import { waitFor } from './wait-for.js';
 
 export interface RedisServer extends Relaunchable {
@@ -26,9 +26,8 @@ export const startRedis = async (options: { dataDir: string; port?: number; log?
   mkdirSync(options.dataDir, { recursive: true });
   const port = options.port ?? (await freePort());
   const launch = async (): Promise<ManagedProcess> => {
-    const proc = spawnManaged(
+    const proc = await spawnServer(
       'redis-server',
-      toolPath('redis-server'),
       [
         '--bind',
         '127.0.0.1',

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,11 @@ const alive = (pid: number) => {
   }
 };
 
+/** Whether a process runs in a Docker container: its cgroup path names one (cgroup v1 and v2 alike). */
+const inContainer = (pid: number) => /docker|containerd/.test(readFileSync(`/proc/${pid}/cgroup`, 'utf8'));
+/** TEST_INFRA=containers runs every server in a container through testcontainers; by default they are processes. */
+const wantContainers = process.env.TEST_INFRA === 'containers';
+
 /** Every local address a process listens on (TCP and UDP), from `ss`. */
 const listeningAddresses = (pid: number): string[] =>
   execFileSync('ss', ['-Htulpn'], { encoding: 'utf8' })
@@ -30,6 +35,7 @@ describe('infrastructure servers on loopback', () => {
   it('starts NATS with JetStream and restarts it on the same port', async () => {
     const nats = await startNats({ dataDir: dataDir() });
     const firstPid = nats.pid();
+    expect(inContainer(firstPid)).toBe(wantContainers);
     expect(await portAccepts(nats.port)).toBe(true);
     await nats.restart();
     expect(nats.pid()).not.toBe(firstPid);
@@ -41,6 +47,7 @@ describe('infrastructure servers on loopback', () => {
 
   it('starts Redis that answers PING, and stops it by PID', async () => {
     const redis = await startRedis({ dataDir: dataDir() });
+    expect(inContainer(redis.pid())).toBe(wantContainers);
     expect(await redisPing(redis.port)).toBe(true);
     await redis.stop();
     expect(alive(redis.pid())).toBe(false);
@@ -49,6 +56,7 @@ describe('infrastructure servers on loopback', () => {
 
   it('starts FerretDB that stores and reads a document', async () => {
     const mongo = await startFerretDb({ dataDir: dataDir() });
+    expect(inContainer(mongo.pid())).toBe(wantContainers);
     const { default: mongoose } = await import('mongoose');
     const client = await new mongoose.mongo.MongoClient(mongo.url).connect();
     await client
@@ -69,6 +77,7 @@ describe('infrastructure servers on loopback', () => {
   it('starts LiveKit listening on 127.0.0.1 only', async () => {
     const livekit = await startLiveKit({ dataDir: dataDir() });
     expect(livekit.apiSecret.length).toBeGreaterThanOrEqual(32);
+    expect(inContainer(livekit.pid())).toBe(wantContainers);
     const addresses = listeningAddresses(livekit.pid());
     expect(addresses).toEqual(expect.arrayContaining([`127.0.0.1:${livekit.port}`, `127.0.0.1:${livekit.rtcUdpPort}`]));
     for (const address of addresses) expect(address).toMatch(/^127\.0\.0\.1:\d+$/);

@@ -7,7 +7,7 @@ import { healthSubject, type ServiceName } from '@messenger/contracts';
 import type { z } from 'zod';
 import { BaseConfig, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
-import { connectNats, natsLoginOptions } from '../nats/connect.js';
+import { connectNats, NATS_CONNECTION_DEFAULTS, natsLoginOptions } from '../nats/connect.js';
 import { startMetrics, stopMetrics } from '../metrics.js';
 import { startTelemetry, stopTelemetry } from '../telemetry.js';
 import { HealthServer } from './health-server.js';
@@ -73,8 +73,7 @@ export const startService = async <S extends z.ZodObject>(options: ServiceOption
     queue: options.name,
     // Shutdown is done below (drain, then wait for in-flight work); Nest's own would drop queued requests.
     gracefulShutdown: false,
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: 250,
+    ...NATS_CONNECTION_DEFAULTS,
   });
   const hooks = tracingHooks(tracer);
   server.setOnProcessingStartHook(hooks.start as Parameters<ServerNats['setOnProcessingStartHook']>[0]);

@@ -77,6 +77,42 @@ describe('AccessTokenVerifier', () => {
     expect(verifier.verify(await make(), NOW)).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
   });
 
+  it('remembers a checked token, and still checks its times at every use', async () => {
+    const fresh = new AccessTokenVerifier(ours.publicKey, 'messenger', 'messenger');
+    const early = await sign({ ...base, nbf: NOW + 600 });
+    // Not valid yet: refused, and it stays refused until its time, then passes, then expires.
+    expect(fresh.verify(early, NOW)).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+    expect(fresh.verify(early, NOW + 600)).toMatchObject({ ok: true, userId: USER });
+    expect(fresh.verify(early, NOW)).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+    expect(fresh.verify(early, NOW + 900 + 31)).toMatchObject({ ok: false, code: 'TOKEN_EXPIRED' });
+    const token = await sign({ ...base, sid: 'family-1' });
+    expect(fresh.verify(token, NOW)).toEqual({ ok: true, userId: USER, expiresAt: base.exp, sessionId: 'family-1' });
+    expect(fresh.verify(token, NOW)).toEqual({ ok: true, userId: USER, expiresAt: base.exp, sessionId: 'family-1' });
+    // The expired one is forgotten.
+    expect(fresh.remembered).toBe(1);
+  });
+
+  it('remembers no refused token, and nothing but the exact text checked matches a remembered one', async () => {
+    const fresh = new AccessTokenVerifier(ours.publicKey, 'messenger', 'messenger');
+    const token = await sign(base);
+    expect(fresh.verify(token, NOW)).toMatchObject({ ok: true });
+    const [h, , s] = token.split('.');
+    const forged = `${h}.${b64({ ...base, sub: 'ffffffffffffffffffffffff' })}.${s}`;
+    expect(fresh.verify(forged, NOW)).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+    expect(fresh.verify(await sign(base, { key: theirs.privateKey }), NOW)).toMatchObject({ ok: false });
+    expect(fresh.remembered).toBe(1);
+  });
+
+  it('forgets the oldest tokens past its bound', async () => {
+    const fresh = new AccessTokenVerifier(ours.publicKey, 'messenger', 'messenger', 3);
+    const tokens = ['a', 'b', 'c', 'd'].map((jti) => signRaw({ alg: 'EdDSA' }, { ...base, jti }));
+    for (const token of tokens) expect(fresh.verify(token, NOW)).toMatchObject({ ok: true });
+    expect(fresh.remembered).toBe(3);
+    // The first, forgotten, is checked in full again (still valid), and remembered again in place of the then-oldest.
+    expect(fresh.verify(tokens[0], NOW)).toMatchObject({ ok: true });
+    expect(fresh.remembered).toBe(3);
+  });
+
   it('refuses a public key that is not Ed25519', () => {
     const rsa = generateKeyPairSync('rsa', {
       modulusLength: 2048,

@@ -2,16 +2,18 @@ import { context, propagation, SpanKind, SpanStatusCode, trace, type Tracer } fr
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { HttpResponse, HttpRequest } from 'uWebSockets.js';
 import { z } from 'zod';
-import { type BinaryReply, type FieldIssue, type RouteContract } from '@messenger/contracts';
+import { type FieldIssue, type RouteContract } from '@messenger/contracts';
 import { fieldIssues, requestService, sharedInstruments, type Logger } from '@messenger/kit';
 import type { AccessTokenVerifier } from '../auth/access-token.js';
 import { bearerToken } from '../auth/access-token.js';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayMetrics } from '../metrics.js';
+import { sendBinary } from './binary-reply.js';
 import { BodyTooLarge, readBody } from './body.js';
 import type { EdgeSampling } from './edge-sampling.js';
 import { clearedRefreshCookie, readCookie, REFRESH_COOKIE, refreshCookie } from './cookies.js';
 import type { CorsPolicy } from './cors.js';
+import { describeLimit, FileRoutes } from './file-routes.js';
 import { readIncoming, type Incoming } from './incoming.js';
 import { Reply } from './reply.js';
 import type { RouteTable } from './route-table.js';
@@ -35,7 +37,12 @@ export interface ApiDeps {
  * The edge pipeline for /api: route → CORS → token → body → validation → NATS request → HTTP answer.
  * It holds no business rule; anything malformed is answered here and never reaches a service.
  */
-export const apiHandler = (deps: ApiDeps) => (res: HttpResponse, req: HttpRequest) => {
+export const apiHandler = (deps: ApiDeps) => {
+  const files = FileRoutes.fromEnv();
+  return (res: HttpResponse, req: HttpRequest) => handle(deps, files, res, req);
+};
+
+const handle = (deps: ApiDeps, files: FileRoutes, res: HttpResponse, req: HttpRequest) => {
   const incoming = readIncoming(res, req, deps.config.TRUST_PROXY);
   const reply = new Reply(res);
   applySecurityHeaders(reply, incoming.requestId);
@@ -84,13 +91,13 @@ export const apiHandler = (deps: ApiDeps) => (res: HttpResponse, req: HttpReques
   // uWS delivers body chunks only to a handler attached before this function returns, so reading
   // starts here, before any await, and `forward` awaits it when it needs the body.
   const body = route.upload
-    ? readUpload(incoming, reply, route.upload.maxBytes)
+    ? readUpload(incoming, reply, files.maxBytes({ ...route, upload: route.upload }))
     : route.body
       ? readJsonBody(deps, incoming, reply)
       : Promise.resolve<BodyResult>({ ok: true, value: undefined });
   body.catch(() => undefined); // a request refused before its body is needed must not leave a rejection unhandled
   void context
-    .with(trace.setSpan(parent, span), () => forward(deps, route, params, incoming, reply, body, callerId))
+    .with(trace.setSpan(parent, span), () => forward(deps, files, route, params, incoming, reply, body, callerId))
     .catch((error: unknown) => {
       deps.logger.error({ err: error, requestId: incoming.requestId }, 'request failed in the gateway');
       reply.fail('INTERNAL', 'internal error');
@@ -100,7 +107,12 @@ export const apiHandler = (deps: ApiDeps) => (res: HttpResponse, req: HttpReques
 
 type BodyResult =
   | { ok: true; value: unknown }
-  | { ok: false; code: 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE' | 'INVALID_JSON' | 'VALIDATION_FAILED'; message: string };
+  | {
+      ok: false;
+      code: 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE' | 'INVALID_JSON' | 'VALIDATION_FAILED';
+      message: string;
+      details?: { maxBytes: number };
+    };
 
 const readJsonBody = async (deps: ApiDeps, incoming: Incoming, reply: Reply): Promise<BodyResult> => {
   if (!/^application\/json\b/i.test(incoming.contentType))
@@ -127,21 +139,19 @@ const readUpload = async (incoming: Incoming, reply: Reply, maxBytes: number): P
     return { ok: true, value: raw };
   } catch (error) {
     if (error instanceof BodyTooLarge)
-      return { ok: false, code: 'PAYLOAD_TOO_LARGE', message: `the file is larger than ${maxBytes} bytes` };
+      return {
+        ok: false,
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `the file is larger than the limit of ${describeLimit(maxBytes)}`,
+        details: { maxBytes },
+      };
     throw error;
   }
 };
 
-const sendBinary = (reply: Reply, response: unknown) => {
-  const file = response as Partial<BinaryReply>;
-  if (typeof file?.contentType !== 'string' || typeof file.dataBase64 !== 'string')
-    throw new Error('service answered a binary route without a file');
-  reply.header('cache-control', file.cache === 'immutable' ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate');
-  reply.send(200, Buffer.from(file.dataBase64, 'base64'), file.contentType);
-};
-
 const forward = async (
   deps: ApiDeps,
+  files: FileRoutes,
   route: RouteContract,
   params: Record<string, string>,
   incoming: Incoming,
@@ -150,7 +160,7 @@ const forward = async (
   callerId: string | undefined,
 ) => {
   const bodyResult = await bodyRead;
-  if (!bodyResult.ok) return reply.fail(bodyResult.code, bodyResult.message);
+  if (!bodyResult.ok) return reply.fail(bodyResult.code, bodyResult.message, bodyResult.details);
   const body = bodyResult.value;
 
   const issues: FieldIssue[] = [];
@@ -163,8 +173,11 @@ const forward = async (
   };
   check(route.params, params, 'params');
   check(route.query ?? (incoming.query ? z.strictObject({}) : undefined), Object.fromEntries(new URLSearchParams(incoming.query)), 'query');
-  if (route.upload) data[route.upload.field] = (body as Buffer).toString('base64');
-  else check(route.body, body, 'body');
+  if (route.upload) {
+    data[route.upload.field] = (body as Buffer).toString('base64');
+    const typeField = files.declaredTypeField(route);
+    if (typeField && incoming.contentType) data[typeField] = incoming.contentType.slice(0, 255);
+  } else check(route.body, body, 'body');
   if (issues.length) return reply.fail('VALIDATION_FAILED', `invalid ${issues[0]!.path}: ${issues[0]!.message}`, { fields: issues });
 
   if (route.refreshCookie?.startsWith('read')) {
@@ -176,7 +189,7 @@ const forward = async (
     ...(callerId ? { callerId } : {}),
     requestId: incoming.requestId,
     clientIp: incoming.clientIp,
-    timeoutMs: deps.config.NATS_REQUEST_TIMEOUT_MS,
+    timeoutMs: files.timeoutMs(route, deps.config.NATS_REQUEST_TIMEOUT_MS),
   });
   if (route.refreshCookie === 'read-and-clear') reply.header('set-cookie', clearedRefreshCookie(deps.config.COOKIE_SECURE));
   if (!outcome.ok) {

@@ -23,7 +23,16 @@ export const chatKey = {
   recentFrom: (chatId: string) => `chat:{${chatId}}:recent:from`,
   /** Set of member ids. */
   members: (chatId: string) => `chat:{${chatId}}:members`,
+  /** Hash message id → the message's JSON after an edit, a deletion or a reaction the store has not been given yet. */
+  changed: (chatId: string) => `chat:{${chatId}}:changed`,
+  /** Sorted set of deleted messages' seqs: unread counts leave them out, replies quoting them say so. */
+  deleted: (chatId: string) => `chat:{${chatId}}:deleted`,
+  /** Sorted set of the seqs of the newest messages mentioning a member: their "@" count is those after their read mark. */
+  mentions: (chatId: string, userId: string) => `chat:{${chatId}}:mentions:${userId}`,
 } as const;
+
+/** Set of chat ids with changed messages the store has not been given yet (MessageChangeWriter drains it). */
+export const CHANGED_CHATS = 'groups:messages:changed-chats';
 
 export const userKey = {
   /** Set of the chat ids the user is in. */

@@ -30,6 +30,7 @@ export const toRecord = (chat: ChatDoc): ChatStateRecord => ({
     addedBy: p.addedBy,
     permissions: plainPermissions(p.permissions),
     ringMuted: p.ringMuted ?? false,
+    mutedUntil: p.mutedUntil ? new Date(p.mutedUntil).toISOString() : null,
   })),
   memberCount: chat.memberCount,
   createdBy: chat.createdBy,
@@ -45,7 +46,11 @@ export const toRecord = (chat: ChatDoc): ChatStateRecord => ({
 export const fromRecord = ({ id, ...record }: ChatStateRecord): ChatDoc => ({
   ...record,
   _id: new Types.ObjectId(id),
-  participants: record.participants.map((p) => ({ ...p, joinedAt: new Date(p.joinedAt) })),
+  participants: record.participants.map((p) => ({
+    ...p,
+    joinedAt: new Date(p.joinedAt),
+    mutedUntil: p.mutedUntil ? new Date(p.mutedUntil) : null,
+  })),
   createdAt: new Date(record.createdAt),
   updatedAt: new Date(record.updatedAt),
 });

@@ -8,6 +8,8 @@ export interface ParticipantDoc {
   addedBy: string | null;
   permissions: Permissions;
   ringMuted?: boolean;
+  /** Notifications muted until then (MUTED_FOREVER: until unmuted); the member's own choice. */
+  mutedUntil?: Date | null;
 }
 
 /**
@@ -56,6 +58,7 @@ const schema = new Schema<ChatDoc>(
         addedBy: { type: String, default: null },
         permissions,
         ringMuted: { type: Boolean, default: false },
+        mutedUntil: { type: Date, default: null },
       },
     ],
     memberCount: { type: Number, required: true },

@@ -160,7 +160,12 @@ export class ChatsService {
     if (!chat) throw new ServiceError('CONFLICT', 'chat could not be created');
     await this.counters.init(id.toHexString());
     await this.state.created(chat);
-    await this.messaging.appendSystem(chat, { kind: 'chat.created', actorId: userId, targetIds: memberIds }, input.name);
+    await this.messaging.appendSystem(
+      chat,
+      // The kind of chat made, so the line can say "created the channel" rather than "the group".
+      { kind: 'chat.created', actorId: userId, targetIds: memberIds, details: { type: chat.type } },
+      input.name,
+    );
     await this.pushView(chat, 'chat.created');
     return this.view(chat, userId);
   }

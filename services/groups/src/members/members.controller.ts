@@ -31,7 +31,7 @@ export class MembersController {
   @MessagePattern(SUBJECT.groups.updateMember)
   async update(@AuthCaller() caller: Caller, @Payload(new ZodPipe(UpdateRequest)) request: z.infer<typeof UpdateRequest>) {
     const { chatId, userId, ...changes } = request;
-    if (changes.role === undefined && changes.permissions === undefined && changes.ringMuted === undefined)
+    if (changes.role === undefined && changes.permissions === undefined && changes.ringMuted === undefined && changes.muteFor === undefined)
       return this.chats.get(caller.userId, chatId);
     return this.chats.view(await this.members.update(caller.userId, chatId, userId, changes), caller.userId);
   }

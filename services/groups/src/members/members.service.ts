@@ -1,4 +1,4 @@
-import { DEFAULT_MEMBER_PERMISSIONS, type Permissions, type Role } from '@messenger/contracts';
+import { DEFAULT_MEMBER_PERMISSIONS, MUTED_FOREVER, type MuteFor, type Permissions, type Role } from '@messenger/contracts';
 import { ServiceError } from '@messenger/kit';
 import { requirePermission, type Access } from '../chats/chat-access.js';
 import { accessIn, type ChangePlan, type ChatState } from '../chats/chat-state.js';
@@ -108,7 +108,7 @@ export class MembersService {
     userId: string,
     chatId: string,
     targetId: string,
-    changes: { role?: Exclude<Role, 'owner'>; permissions?: Partial<Permissions>; ringMuted?: boolean },
+    changes: { role?: Exclude<Role, 'owner'>; permissions?: Partial<Permissions>; ringMuted?: boolean; muteFor?: MuteFor },
   ): Promise<ChatDoc> {
     return this.change(chatId, userId, (access) => {
       const target = access.chat.participants.find((p) => p.user === targetId);
@@ -116,6 +116,9 @@ export class MembersService {
       // Whether to be rung is each member's own choice, and nobody else's.
       if (changes.ringMuted !== undefined && targetId !== userId) {
         throw new ServiceError('PERMISSION_DENIED', 'only you can choose whether you are rung', { permission: 'self' });
+      }
+      if (changes.muteFor !== undefined && targetId !== userId) {
+        throw new ServiceError('PERMISSION_DENIED', 'only you can mute a chat for yourself', { permission: 'self' });
       }
       if (target.role === 'owner' && (changes.role !== undefined || changes.permissions !== undefined)) {
         throw new ServiceError('PERMISSION_DENIED', "the owner's role changes only by a transfer", { permission: 'owner' });
@@ -129,6 +132,7 @@ export class MembersService {
               role: changes.role ?? p.role,
               permissions: { ...p.permissions, ...changes.permissions },
               ringMuted: changes.ringMuted ?? p.ringMuted ?? false,
+              mutedUntil: changes.muteFor !== undefined ? mutedUntil(changes.muteFor) : (p.mutedUntil ?? null),
             }
           : p,
       );
@@ -204,3 +208,18 @@ export class MembersService {
     return chat!;
   }
 }
+
+const HOUR_MS = 3600_000;
+/** When a mute chosen now ends. */
+export const mutedUntil = (muteFor: MuteFor, now = Date.now()): Date | null => {
+  switch (muteFor) {
+    case '1h':
+      return new Date(now + HOUR_MS);
+    case '8h':
+      return new Date(now + 8 * HOUR_MS);
+    case 'forever':
+      return new Date(MUTED_FOREVER);
+    case 'off':
+      return null;
+  }
+};

@@ -1,6 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { Message } from '@messenger/contracts';
 import { chatKey } from '../chats/chat-keys.js';
+import { parseStored, type StoredMessage } from './message-view.js';
+
+/** How many mentions of one member a chat remembers (the "@" badge counts at most this many), and for how long. */
+const MENTIONS_KEPT = 100;
+const MENTIONS_TTL_SECONDS = 90 * 24 * 3600;
 
 /** How long a retried send (same clientId) gets the first answer back. */
 const SENT_TTL_SECONDS = 24 * 3600;
@@ -48,14 +53,20 @@ end
 local last = redis.call('GET', KEYS[4])
 if (not last) or cjson.decode(last).seq < seq then redis.call('SET', KEYS[4], ARGV[5]) end
 if ARGV[6] == '1' then redis.call('HSET', KEYS[5], 'stored', '1') end
+for i = 6, #KEYS do
+  redis.call('ZADD', KEYS[i], seq, seq)
+  redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -${MENTIONS_KEPT + 1})
+  redis.call('EXPIRE', KEYS[i], ${MENTIONS_TTL_SECONDS})
+end
 return n`;
 
-// Moves a read position forward only; returns where it stands and the chat's last seq.
+// Moves a read position forward only; returns where it stands, the chat's last seq, and how many messages after it
+// were deleted (they are not unread).
 const MARK_READ = `
 local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
 local seq = tonumber(ARGV[2])
 if seq > current then redis.call('HSET', KEYS[1], ARGV[1], seq) current = seq end
-return {current, tonumber(redis.call('GET', KEYS[2]) or '0')}`;
+return {current, tonumber(redis.call('GET', KEYS[2]) or '0'), redis.call('ZCOUNT', KEYS[3], '(' .. current, '+inf')}`;
 
 // Loads a chat's counters from what the store says (after Redis lost them), never moving anything back.
 const WARM = `
@@ -96,7 +107,22 @@ export interface Preview {
   text: string;
   system: Message['system'];
   createdAt: string;
+  deleted?: boolean;
 }
+
+const PREVIEW_LENGTH = 120;
+
+/** The chat list's line for a message: its text cut short; a message of files alone names them. */
+export const previewOf = (message: StoredMessage): Preview => ({
+  seq: message.seq,
+  id: message.id,
+  senderId: message.senderId,
+  kind: message.kind,
+  text: (message.text || message.attachments.map((a) => `📎 ${a.name}`).join(', ')).slice(0, PREVIEW_LENGTH),
+  system: message.system,
+  createdAt: message.createdAt,
+  ...(message.deletedAt ? { deleted: true } : {}),
+});
 
 export type Reserved =
   | { outcome: 'ok'; seq: number }
@@ -108,6 +134,10 @@ export type Reserved =
 export interface ChatCounts {
   lastSeq: number;
   readSeq: number;
+  /** Unread messages: those after the read mark that are not deleted. */
+  unread: number;
+  /** Unread messages mentioning the viewer. */
+  mentionCount: number;
   /** The furthest another member has read (read ticks on the viewer's own messages). */
   othersReadSeq: number;
   last: Preview | null;
@@ -124,7 +154,8 @@ export interface StoredCounts {
 const countsOf = (viewerId: string, lastSeq: number, reads: Record<string, string>, last: Preview | null): ChatCounts => {
   let othersReadSeq = 0;
   for (const [user, seq] of Object.entries(reads)) if (user !== viewerId) othersReadSeq = Math.max(othersReadSeq, Number(seq));
-  return { lastSeq, readSeq: Number(reads[viewerId] ?? 0), othersReadSeq, last };
+  const readSeq = Number(reads[viewerId] ?? 0);
+  return { lastSeq, readSeq, unread: Math.max(0, lastSeq - readSeq), mentionCount: 0, othersReadSeq, last };
 };
 
 /**
@@ -183,16 +214,23 @@ export class ChatCounters {
     }
   }
 
-  async commit(message: Message, preview: Preview, dedupe: { userId: string; clientId: string } | null): Promise<void> {
+  /** After the insert; `mentioned`: the members whose "@" count this message raises. */
+  async commit(
+    message: StoredMessage,
+    preview: Preview,
+    dedupe: { userId: string; clientId: string } | null,
+    mentioned: string[] = [],
+  ): Promise<void> {
     const chatId = message.chatId;
     await this.redis.eval(
       COMMIT,
-      5,
+      5 + mentioned.length,
       chatKey.recent(chatId),
       chatKey.recentIds(chatId),
       chatKey.recentFrom(chatId),
       chatKey.last(chatId),
       dedupe ? chatKey.sent(chatId, dedupe.userId, dedupe.clientId) : chatKey.sent(chatId, '-', '-'),
+      ...mentioned.map((userId) => chatKey.mentions(chatId, userId)),
       String(message.seq),
       JSON.stringify(message),
       message.id,
@@ -207,16 +245,17 @@ export class ChatCounters {
     if (dedupe) await this.redis.del(chatKey.sent(chatId, dedupe.userId, dedupe.clientId));
   }
 
-  async markRead(chatId: string, userId: string, seq: number): Promise<{ readSeq: number; lastSeq: number }> {
-    const [readSeq, lastSeq] = (await this.redis.eval(
+  async markRead(chatId: string, userId: string, seq: number): Promise<{ readSeq: number; lastSeq: number; unread: number }> {
+    const [readSeq, lastSeq, deletedAfter] = (await this.redis.eval(
       MARK_READ,
-      2,
+      3,
       chatKey.reads(chatId),
       chatKey.seq(chatId),
+      chatKey.deleted(chatId),
       userId,
       String(seq),
     )) as number[];
-    return { readSeq: readSeq!, lastSeq: lastSeq! };
+    return { readSeq: readSeq!, lastSeq: lastSeq!, unread: Math.max(0, lastSeq! - readSeq! - deletedAfter!) };
   }
 
   /** The seq of a message in the recent window, or undefined. */
@@ -239,7 +278,28 @@ export class ChatCounters {
       const last = lastReply![1] ? (JSON.parse(lastReply![1] as string) as Preview) : null;
       result.set(chatId, countsOf(viewerId, Number(seqReply[1]), readsReply![1] as Record<string, string>, last));
     });
+    await this.afterReadMarks([...result].map(([chatId, counts]) => ({ chatId, viewerId, counts })));
     return result;
+  }
+
+  /** Takes deleted messages out of unread counts and counts mentions, both after each viewer's read mark: one round trip. */
+  private async afterReadMarks(entries: { chatId: string; viewerId: string; counts: ChatCounts }[]): Promise<void> {
+    if (!entries.length) return;
+    const pipeline = this.redis.pipeline();
+    for (const { chatId, viewerId, counts } of entries)
+      pipeline
+        .zcount(chatKey.deleted(chatId), `(${counts.readSeq}`, '+inf')
+        .zcount(chatKey.mentions(chatId, viewerId), `(${counts.readSeq}`, '+inf');
+    const replies = (await pipeline.exec()) ?? [];
+    entries.forEach(({ counts }, i) => {
+      const [[deletedError, deleted], [mentionsError, mentions]] = replies.slice(i * 2, i * 2 + 2) as [
+        [Error | null, number],
+        [Error | null, number],
+      ];
+      if (deletedError || mentionsError) throw deletedError ?? mentionsError;
+      counts.unread = Math.max(0, counts.lastSeq - counts.readSeq - deleted);
+      counts.mentionCount = mentions;
+    });
   }
 
   /** One chat's counters for each of its members (pushing each member their own view). */
@@ -252,6 +312,7 @@ export class ChatCounters {
     const preview = last ? (JSON.parse(last) as Preview) : null;
     const result = new Map<string, ChatCounts>();
     for (const viewerId of memberIds) result.set(viewerId, countsOf(viewerId, Number(seq ?? 0), reads, preview));
+    await this.afterReadMarks([...result].map(([viewerId, counts]) => ({ chatId, viewerId, counts })));
     return result;
   }
 
@@ -281,8 +342,9 @@ export class ChatCounters {
   async page(
     chatId: string,
     query: { before?: number; after?: number; limit: number },
-  ): Promise<{ loaded: boolean; items: Message[]; complete: boolean }> {
-    const pipeline = this.redis.pipeline().get(chatKey.recentFrom(chatId));
+  ): Promise<{ loaded: boolean; items: StoredMessage[]; complete: boolean; changed: Record<string, string> }> {
+    // The changes the store has not been given yet come along (a handful: they are drained every second).
+    const pipeline = this.redis.pipeline().hgetall(chatKey.changed(chatId)).get(chatKey.recentFrom(chatId));
     if (query.after !== undefined) pipeline.zrangebyscore(chatKey.recent(chatId), `(${query.after}`, '+inf', 'LIMIT', 0, query.limit);
     else
       pipeline.zrevrangebyscore(
@@ -293,23 +355,25 @@ export class ChatCounters {
         0,
         query.limit,
       );
-    const [[fromError, fromReply], [itemsError, itemsReply]] = (await pipeline.exec()) as [
+    const [[changedError, changedReply], [fromError, fromReply], [itemsError, itemsReply]] = (await pipeline.exec()) as [
+      [Error | null, unknown],
       [Error | null, unknown],
       [Error | null, unknown],
     ];
-    if (fromError || itemsError) throw fromError ?? itemsError;
-    if (fromReply === null) return { loaded: false, items: [], complete: false };
+    if (changedError || fromError || itemsError) throw changedError ?? fromError ?? itemsError;
+    const changed = changedReply as Record<string, string>;
+    if (fromReply === null) return { loaded: false, items: [], complete: false, changed };
     const from = Number(fromReply);
-    const items = (itemsReply as string[]).map((json) => JSON.parse(json) as Message);
-    if (query.after !== undefined) return { loaded: true, items, complete: query.after + 1 >= from };
+    const items = (itemsReply as string[]).map(parseStored);
+    if (query.after !== undefined) return { loaded: true, items, complete: query.after + 1 >= from, changed };
     // Newest first: the window holds every message from its floor up, so the page is whole when it filled up,
     // or when nothing can lie below the floor (seqs start at 1).
     const complete = items.length === query.limit || from <= 1;
-    return { loaded: true, items, complete };
+    return { loaded: true, items, complete, changed };
   }
 
   /** Fills the window from the store's newest page (newest first); `whole` when that page is the entire history. */
-  async fill(chatId: string, newestFirst: Message[], whole: boolean): Promise<void> {
+  async fill(chatId: string, newestFirst: StoredMessage[], whole: boolean): Promise<void> {
     const floor = whole ? 0 : (newestFirst[newestFirst.length - 1]?.seq ?? 0);
     await this.redis.eval(
       FILL,
@@ -333,6 +397,8 @@ export class ChatCounters {
       chatKey.recentIds(chatId),
       chatKey.recentFrom(chatId),
       chatKey.members(chatId),
+      chatKey.changed(chatId),
+      chatKey.deleted(chatId),
     );
   }
 }

@@ -1,43 +1,50 @@
+import { randomUUID } from 'node:crypto';
 import { metrics } from '@opentelemetry/api';
 import { Types } from 'mongoose';
-import type { Message } from '@messenger/contracts';
+import type { Attachment, Message } from '@messenger/contracts';
 import { notFound, ServiceError } from '@messenger/kit';
 import { accessIn, type ChatState } from '../chats/chat-state.js';
 import { requirePermission } from '../chats/chat-access.js';
 import type { ChatDoc } from '../chats/chat.model.js';
 import type { Pushes } from '../realtime/pushes.js';
-import type { ChatCounters, ChatCounts, Preview } from './chat-counters.js';
-import { mapSystemEvent } from './system-event-view.js';
-import type { MessageDoc } from './message.model.js';
+import type { UserDirectory } from '../realtime/user-directory.js';
+import { previewOf, type ChatCounters, type ChatCounts } from './chat-counters.js';
+import type { LiveMessages } from './live-messages.js';
+import { mentionedUsernames } from './mentions.js';
+import { storedMessage } from './message-view.js';
+import type { MessageDoc, StoredAttachment, StoredReply } from './message.model.js';
 import type { MessagesRepository } from './messages.repository.js';
 import type { ReadMarkWriter } from './read-mark-writer.js';
+import { searchWords } from './search-words.js';
 
 export type SystemEventDoc = NonNullable<MessageDoc['system']>;
 
-export const mapMessage = (m: MessageDoc): Message => ({
-  id: m._id.toHexString(),
-  chatId: m.chatId.toHexString(),
-  seq: m.seq,
-  senderId: m.senderId,
-  kind: m.kind,
-  text: m.text,
-  system: mapSystemEvent(m.system),
-  clientId: m.clientId,
-  createdAt: m.createdAt.toISOString(),
-});
-
-const PREVIEW_LENGTH = 120;
 const ATTEMPTS = 4;
+const QUOTE_LENGTH = 100;
 
-const previewOf = (message: Message): Preview => ({
-  seq: message.seq,
-  id: message.id,
-  senderId: message.senderId,
-  kind: message.kind,
-  text: message.text.slice(0, PREVIEW_LENGTH),
-  system: message.system,
-  createdAt: message.createdAt,
+/** Files uploaded for a message, claimed by the send that carries them (the attachments module answers it). */
+export interface AttachmentClaims {
+  /** `sendKey`: the send's retry key; a retry may claim the same files again, another message may not. */
+  claim(userId: string, chatId: string, ids: string[], sendKey: string): Promise<Attachment[]>;
+}
+
+const storedAttachment = (a: Attachment): StoredAttachment => ({
+  id: a.id,
+  name: a.name,
+  size: a.size,
+  contentType: a.contentType,
+  ...(a.width !== undefined ? { width: a.width } : {}),
+  ...(a.height !== undefined ? { height: a.height } : {}),
+  hasThumbnail: a.thumbnailUrl !== null,
 });
+
+/** What a message adds besides its text: the quote it replies to, its files, whom it mentions. */
+interface Extras {
+  replyTo: StoredReply | null;
+  attachments: StoredAttachment[];
+  mentions: string[];
+}
+const NO_EXTRAS: Extras = { replyTo: null, attachments: [], mentions: [] };
 
 /** A message to post: who writes it (null for a system line with no actor), what, and who has read it by posting. */
 interface Draft {
@@ -48,6 +55,7 @@ interface Draft {
   clientId: string | null;
   /** Who has read up to this message by posting it (the sender, or the actor of a system line). */
   readerId: string | null;
+  extras: Extras;
   /** Checks, on the chat as it stands, that the message may be posted; throws if not. */
   allowed: (chat: ChatDoc) => void;
 }
@@ -69,10 +77,18 @@ export class MessagesService {
     private readonly messages: MessagesRepository,
     private readonly marks: ReadMarkWriter,
     private readonly pushes: Pushes,
+    private readonly live: LiveMessages,
+    private readonly users: UserDirectory,
+    private readonly attachments: AttachmentClaims,
   ) {}
 
   /** Sends once per clientId: a retry after a lost answer returns the message already sent. */
-  async send(userId: string, chatId: string, input: { text: string; clientId?: string }): Promise<Message> {
+  async send(
+    userId: string,
+    chatId: string,
+    input: { text: string; clientId?: string; replyToId?: string; attachmentIds?: string[] },
+  ): Promise<Message> {
+    const extras = await this.extras(userId, chatId, input);
     const message = await this.post(chatId, {
       senderId: userId,
       kind: 'text',
@@ -80,10 +96,53 @@ export class MessagesService {
       system: null,
       clientId: input.clientId ?? null,
       readerId: userId,
-      allowed: (chat) => requirePermission(accessIn(chat, userId), 'post'),
+      extras,
+      allowed: (current) => requirePermission(accessIn(current, userId), 'post'),
     });
     this.sent.add(1, { 'chat.type': this.state.peek(chatId)?.chat.type ?? 'unknown' });
     return message;
+  }
+
+  /**
+   * A plain text costs nothing here (the send path's one Redis script checks access); a reply, files or an `@` are
+   * looked up after checking, on a current copy of the chat, that the sender may post (non-members learn nothing).
+   */
+  private async extras(
+    userId: string,
+    chatId: string,
+    input: { text: string; clientId?: string; replyToId?: string; attachmentIds?: string[] },
+  ): Promise<Extras> {
+    if (!input.replyToId && !input.attachmentIds?.length && !input.text.includes('@')) return NO_EXTRAS;
+    const access = await this.state.access(chatId, userId);
+    requirePermission(access, 'post');
+    return {
+      replyTo: input.replyToId ? await this.quote(chatId, input.replyToId) : null,
+      attachments: input.attachmentIds?.length
+        ? (await this.attachments.claim(userId, chatId, input.attachmentIds, input.clientId ?? randomUUID())).map(storedAttachment)
+        : [],
+      mentions: await this.mentioned(access.chat, input.text),
+    };
+  }
+
+  /** What a reply quotes; replying to a message that is not there (or deleted) is refused on `replyToId`. */
+  private async quote(chatId: string, messageId: string): Promise<StoredReply> {
+    const found = await this.live.find(chatId, messageId);
+    if (!found || found.message.deletedAt)
+      throw new ServiceError('NOT_FOUND', 'the message replied to is not in this chat', {
+        fields: [{ path: 'replyToId', location: 'body', message: 'no such message in this chat' }],
+      });
+    const original = found.message;
+    const firstLine = (original.text.split('\n')[0] ?? '') || original.attachments.map((a) => `📎 ${a.name}`).join(', ');
+    return { id: original.id, seq: original.seq, senderId: original.senderId, text: firstLine.slice(0, QUOTE_LENGTH) };
+  }
+
+  /** Members named by @username (one round trip to the users service, only for a text with an `@`). */
+  private async mentioned(chat: ChatDoc, text: string): Promise<string[]> {
+    const names = mentionedUsernames(text);
+    if (!names.length) return [];
+    const summaries = await this.users.summaries(chat.participants.map((p) => p.user));
+    const wanted = new Set(names);
+    return [...summaries.values()].filter((user) => wanted.has(user.username)).map((user) => user.id);
   }
 
   /** A system line in the chat ("Анна added Борис"), shown apart from people's messages. */
@@ -97,6 +156,7 @@ export class MessagesService {
       clientId: dedupeKey ?? null,
       // What I did myself is not news to me: it does not count as unread for the one who did it.
       readerId: event.actorId,
+      extras: NO_EXTRAS,
       allowed: () => undefined,
     });
   }
@@ -109,12 +169,13 @@ export class MessagesService {
       page = await this.counters.page(chatId, query);
     }
     // Older than the recent window: one store query.
-    const items = page.complete
+    const stored = page.complete
       ? page.items
       : (query.after !== undefined
           ? await this.messages.after(chat._id, query.after, query.limit)
           : await this.messages.before(chat._id, query.before, query.limit)
-        ).map(mapMessage);
+        ).map(storedMessage);
+    const items = await this.live.serve(chatId, stored, page.changed);
     const last = items[items.length - 1];
     return { items, nextCursor: items.length === query.limit && last ? String(last.seq) : null };
   }
@@ -128,9 +189,9 @@ export class MessagesService {
       if (!message) throw notFound('message');
       seq = message.seq;
     }
-    const { readSeq, lastSeq } = await this.counters.markRead(chatId, userId, seq);
+    const { readSeq, unread } = await this.counters.markRead(chatId, userId, seq);
     this.marks.record(chatId, userId, readSeq);
-    const state = { chatId, userId, seq: readSeq, unreadCount: Math.max(0, lastSeq - readSeq) };
+    const state = { chatId, userId, seq: readSeq, unreadCount: unread };
     this.pushes.send(
       chat.participants.map((p) => p.user),
       'message.read',
@@ -191,7 +252,8 @@ export class MessagesService {
                 text: reserved.text,
               }
             : { ...this.doc(entry.chat, draft, reserved.seq, dedupe), _id: id, createdAt };
-        const message = mapMessage(doc);
+        const stored = storedMessage(doc);
+        const message = this.live.fresh(stored);
         // A retry whose first try went all the way answers with it, and pushes nothing again.
         if (reserved.outcome === 'dup' && reserved.stored) return message;
         // A burned number (the insert failed, the process died) is a gap clients skip (docs/websocket.md).
@@ -200,7 +262,7 @@ export class MessagesService {
           // The store has this clientId from before Redis lost its answer: that message is the answer (the number
           // just drawn is burned).
           const earlier = dedupe ? await this.messages.findByDedupeKey(entry.chat._id, doc.dedupeKey) : null;
-          if (earlier) return mapMessage(earlier);
+          if (earlier) return this.live.serveOne(storedMessage(earlier));
           // Otherwise the number is taken in the store: Redis's counter is behind it (restored from an older copy).
           // Raise it from the store and draw again.
           await this.counters.forgetSent(chatId, dedupe);
@@ -217,7 +279,12 @@ export class MessagesService {
           message,
         );
         await this.pushes.flushed();
-        await this.counters.commit(message, previewOf(message), dedupe);
+        await this.counters.commit(
+          stored,
+          previewOf(stored),
+          dedupe,
+          stored.mentions.filter((id) => id !== draft.senderId),
+        );
         if (draft.readerId) this.marks.record(chatId, draft.readerId, reserved.seq);
         return message;
       }
@@ -260,6 +327,14 @@ export class MessagesService {
       system: draft.system,
       clientId: draft.kind === 'text' ? draft.clientId : null,
       dedupeKey: dedupe ? `c:${dedupe.userId}:${dedupe.clientId}` : `s:${seq}`,
+      editedAt: null,
+      deletedAt: null,
+      replyTo: draft.extras.replyTo,
+      reactions: [],
+      attachments: draft.extras.attachments,
+      // Only members still in the chat when it is posted.
+      mentions: draft.extras.mentions.filter((id) => chat.participants.some((p) => p.user === id)),
+      words: draft.kind === 'text' ? searchWords(draft.text) : [],
     };
   }
 
@@ -282,7 +357,7 @@ export class MessagesService {
   private async warm(chat: ChatDoc): Promise<void> {
     const [newest] = await this.messages.before(chat._id, undefined, 1);
     const reads = await this.messages.latestMarks(chat._id);
-    const last = newest ? mapMessage(newest) : null;
+    const last = newest ? storedMessage(newest) : null;
     await this.counters.warm(chat._id.toHexString(), { lastSeq: last?.seq ?? 0, last: last ? previewOf(last) : null, reads });
   }
 
@@ -292,7 +367,7 @@ export class MessagesService {
     const pending = this.filling.get(chatId);
     if (pending) return pending;
     const work = (async () => {
-      const newest = (await this.messages.before(chat._id, undefined, this.counters.windowSize)).map(mapMessage);
+      const newest = (await this.messages.before(chat._id, undefined, this.counters.windowSize)).map(storedMessage);
       await this.counters.fill(chatId, newest, newest.length < this.counters.windowSize);
     })().finally(() => this.filling.delete(chatId));
     this.filling.set(chatId, work);

@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBJECT } from '@messenger/contracts';
 import { requestService } from '@messenger/kit';
 import type { Stack } from '@messenger/kit/stack';
-import { ApiClient, readStoreCommands, startTestStack, storeCommandsBetween, TestSocket } from '@messenger/kit/testing';
+import {
+  ApiClient,
+  readStoreCommands,
+  startTestStack,
+  storeCommandsBetween,
+  TestSocket,
+  withoutReadMarkFlush,
+} from '@messenger/kit/testing';
 
 const WINDOW = 50;
 
@@ -24,9 +31,6 @@ describe('store commands on the paths every user hits', () => {
     const result = await work();
     return { result, commands: storeCommandsBetween(before, await readStoreCommands(stack, services)) };
   };
-  // Read positions reach the store off the request path, as coalesced inserts, whenever the writer flushes.
-  const withoutMarkFlush = (commands: Record<string, number>) =>
-    Object.fromEntries(Object.entries(commands).filter(([key]) => key !== 'insert read_marks'));
 
   beforeAll(async () => {
     stack = await startTestStack('store-commands', { replicas: { calls: 0 }, env: { RECENT_WINDOW: String(WINDOW) } });
@@ -71,7 +75,7 @@ describe('store commands on the paths every user hits', () => {
       return sent;
     });
     expect(result.status).toBe(201);
-    expect(withoutMarkFlush(commands)).toEqual({ 'insert messages': 1 });
+    expect(withoutReadMarkFlush(commands)).toEqual({ 'insert messages': 1 });
   });
 
   it('a retried send (same clientId) makes none and answers with the first message', async () => {
@@ -84,7 +88,7 @@ describe('store commands on the paths every user hits', () => {
       anna!.api.call<{ id: string; seq: number }>('POST', `/api/chats/${chatId}/messages`, { text: 'дважды', clientId: 'twice' }),
     );
     expect(result.body).toEqual(first.body);
-    expect(withoutMarkFlush(commands)).toEqual({});
+    expect(withoutReadMarkFlush(commands)).toEqual({});
   });
 
   it('a socket open (with presence told to every contact) makes none', async () => {
@@ -95,7 +99,7 @@ describe('store commands on the paths every user hits', () => {
       // Anna shares a chat with Vera: she hears Vera come online, so the contacts lookup ran.
       await anna!.socket!.next((f) => f.type === 'presence' && (f.data as { userId: string; online: boolean }).userId === vera!.id);
     });
-    expect(withoutMarkFlush(commands)).toEqual({});
+    expect(withoutReadMarkFlush(commands)).toEqual({});
   });
 
   it('a page of recent history makes none; a page older than the window makes one find', async () => {
@@ -103,7 +107,7 @@ describe('store commands on the paths every user hits', () => {
     const recent = await measure(() => boris!.api.call<{ items: { seq: number }[] }>('GET', `/api/chats/${chatId}/messages?limit=30`));
     expect(recent.result.status).toBe(200);
     expect(recent.result.body.items).toHaveLength(30);
-    expect(withoutMarkFlush(recent.commands)).toEqual({});
+    expect(withoutReadMarkFlush(recent.commands)).toEqual({});
 
     // The window holds the newest WINDOW messages; a page before its lowest one is the store's to answer.
     const belowWindow = recent.result.body.items[0]!.seq - WINDOW + 1;
@@ -112,7 +116,7 @@ describe('store commands on the paths every user hits', () => {
     );
     expect(older.result.status).toBe(200);
     expect(older.result.body.items.length).toBeGreaterThan(0);
-    expect(withoutMarkFlush(older.commands)).toEqual({ 'find messages': 1 });
+    expect(withoutReadMarkFlush(older.commands)).toEqual({ 'find messages': 1 });
   });
 
   it('a read receipt, typing, the chat list and a chat view make none in the groups service', async () => {
@@ -125,13 +129,13 @@ describe('store commands on the paths every user hits', () => {
       expect((await boris!.api.call('GET', '/api/chats')).status).toBe(200);
       expect((await boris!.api.call('GET', `/api/chats/${chatId}`)).status).toBe(200);
     }, ['groups']);
-    expect(withoutMarkFlush(commands)).toEqual({});
+    expect(withoutReadMarkFlush(commands)).toEqual({});
   });
 
   it('the calls service’s membership question makes none', async () => {
     const [anna] = people;
     const { result, commands } = await measure(() => requestService(nats, SUBJECT.groups.membership, { chatId, userId: anna!.id }));
     expect(result.ok).toBe(true);
-    expect(withoutMarkFlush(commands)).toEqual({});
+    expect(withoutReadMarkFlush(commands)).toEqual({});
   });
 });

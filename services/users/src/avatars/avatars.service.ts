@@ -1,18 +1,18 @@
-import type { NatsConnection } from '@nats-io/transport-node';
-import { type BinaryReply, type ServerFrame, type User } from '@messenger/contracts';
-import { notFound, publishPush, toAvatarWebp } from '@messenger/kit';
+import { type BinaryReply, type User } from '@messenger/contracts';
+import { notFound, toAvatarWebp } from '@messenger/kit';
 import type { AccountsRepository } from '../accounts/accounts.repository.js';
 import type { UserCache } from '../accounts/user-cache.js';
 import { mapUser } from '../accounts/user.mapper.js';
 import type { AvatarStore } from '@messenger/kit';
 import type { UserEvents } from '../accounts/user-events.js';
+import type { ProfileBroadcast } from '../profiles/profile-broadcast.js';
 
 export class AvatarsService {
   constructor(
     private readonly accounts: AccountsRepository,
     private readonly users: UserCache,
     private readonly avatars: AvatarStore,
-    private readonly nats: NatsConnection,
+    private readonly broadcast: ProfileBroadcast,
     private readonly events: UserEvents,
   ) {}
 
@@ -31,8 +31,7 @@ export class AvatarsService {
     await this.users.put(updated);
     await this.avatars.prune(userId, version);
     const user = mapUser(updated);
-    const frame: ServerFrame<'user.updated'> = { type: 'user.updated', data: user };
-    publishPush(this.nats, [userId], JSON.stringify(frame));
+    this.broadcast.changed(user);
     await this.events.updated(user, `avatar-${version}`);
     return user;
   }

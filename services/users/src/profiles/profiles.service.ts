@@ -1,16 +1,16 @@
-import type { NatsConnection } from '@nats-io/transport-node';
-import { type ServerFrame, type User, type UserSummary } from '@messenger/contracts';
-import { notFound, publishPush } from '@messenger/kit';
+import { type User, type UserSummary } from '@messenger/contracts';
+import { notFound } from '@messenger/kit';
 import type { AccountsRepository } from '../accounts/accounts.repository.js';
 import type { UserCache } from '../accounts/user-cache.js';
 import { mapUser, summaryOf } from '../accounts/user.mapper.js';
 import type { UserEvents } from '../accounts/user-events.js';
+import type { ProfileBroadcast } from './profile-broadcast.js';
 
 export class ProfilesService {
   constructor(
     private readonly accounts: AccountsRepository,
     private readonly users: UserCache,
-    private readonly nats: NatsConnection,
+    private readonly broadcast: ProfileBroadcast,
     private readonly events: UserEvents,
   ) {}
 
@@ -20,14 +20,13 @@ export class ProfilesService {
     return cached.user;
   }
 
-  /** Saves the edit and tells every open device of the user, on whichever gateway it is. */
+  /** Saves the edit and tells every open device of the user and of their contacts, on whichever gateway. */
   async update(userId: string, changes: { name?: string; bio?: string }): Promise<User> {
     const account = await this.accounts.update(userId, changes);
     if (!account) throw notFound('user');
     await this.users.put(account);
     const user = mapUser(account);
-    const frame: ServerFrame<'user.updated'> = { type: 'user.updated', data: user };
-    publishPush(this.nats, [userId], JSON.stringify(frame));
+    this.broadcast.changed(user);
     await this.events.updated(user, account.updatedAt.toISOString());
     return user;
   }

@@ -46,6 +46,7 @@ export const aMember = (user: User, role: Role = 'member', flags: Partial<Partic
   addedBy: null,
   permissions: { canAddMembers: false, canRemoveMembers: false, canEditInfo: false, canStartCall: true, ...flags },
   ringMuted: false,
+  mutedUntil: null,
 });
 
 export const aChat = (participants: Participant[], overrides: Partial<Chat> = {}): Chat => ({
@@ -63,6 +64,7 @@ export const aChat = (participants: Participant[], overrides: Partial<Chat> = {}
   unreadCount: 0,
   liveCallId: null,
   othersReadSeq: 0,
+  mentionCount: 0,
   createdAt: '2026-11-01T10:00:00.000Z',
   updatedAt: '2026-11-01T10:00:00.000Z',
   ...overrides,
@@ -78,4 +80,10 @@ export const aMessage = (chatId: string, seq: number, senderId: string | null, t
   system: null,
   clientId,
   createdAt: new Date(Date.UTC(2026, 10, 25, 10, seq)).toISOString(),
+  editedAt: null,
+  deletedAt: null,
+  replyTo: null,
+  reactions: [],
+  attachments: [],
+  mentions: [],
 });

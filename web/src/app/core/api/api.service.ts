@@ -1,17 +1,20 @@
-import { HttpClient, HttpParams } from '@angular/common/http';
+import { HttpClient, HttpParams, type HttpEvent } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { firstValueFrom, type Observable } from 'rxjs';
 import type {
+  Attachment,
   Call,
   CallHistory,
   Chat,
   CreateGroupBody,
   Message,
+  MessageReactions,
   Permissions,
   PresenceStatus,
   ReadState,
   UpdateChatBody,
   UpdateMemberBody,
+  User,
   UserSummary,
 } from '@messenger/contracts';
 import type { z } from 'zod';
@@ -87,8 +90,38 @@ export class Api {
     return this.call(this.http.get<Page<Message>>(`/api/chats/${chatId}/messages`, { params }));
   }
 
-  send(chatId: string, text: string, clientId: string): Promise<Message> {
-    return this.call(this.http.post<Message>(`/api/chats/${chatId}/messages`, { text, clientId }));
+  send(chatId: string, text: string, clientId: string, extra: { replyToId?: string; attachmentIds?: string[] } = {}): Promise<Message> {
+    return this.call(this.http.post<Message>(`/api/chats/${chatId}/messages`, { text, clientId, ...extra }));
+  }
+
+  editMessage(chatId: string, messageId: string, text: string): Promise<Message> {
+    return this.call(this.http.patch<Message>(`/api/chats/${chatId}/messages/${messageId}`, { text }));
+  }
+
+  deleteMessage(chatId: string, messageId: string): Promise<void> {
+    return this.call(this.http.delete<void>(`/api/chats/${chatId}/messages/${messageId}`));
+  }
+
+  /** Adds (`on`) or takes back my reaction; the answer is the message's reactions, whole. */
+  react(chatId: string, messageId: string, emoji: string, on: boolean): Promise<MessageReactions> {
+    const url = `/api/chats/${chatId}/messages/${messageId}/reactions/${encodeURIComponent(emoji)}`;
+    return this.call(on ? this.http.put<MessageReactions>(url, {}) : this.http.delete<MessageReactions>(url));
+  }
+
+  /** Newest first; `cursor` (a page's nextCursor) continues further back. */
+  searchMessages(chatId: string, q: string, cursor?: string): Promise<Page<Message>> {
+    const params: Record<string, string> = cursor ? { q, cursor } : { q };
+    return this.call(this.http.get<Page<Message>>(`/api/chats/${chatId}/messages/search`, { params }));
+  }
+
+  /** Uploads a file to send with a message, reporting progress; unsubscribing cancels it. Errors stay HttpErrorResponse. */
+  uploadAttachment(chatId: string, file: File): Observable<HttpEvent<Attachment>> {
+    return this.http.post<Attachment>(`/api/chats/${chatId}/attachments`, file, {
+      params: { filename: file.name.slice(-255) || 'file' },
+      headers: { 'content-type': file.type || 'application/octet-stream' },
+      reportProgress: true,
+      observe: 'events',
+    });
   }
 
   markRead(chatId: string, messageId: string): Promise<ReadState> {
@@ -97,6 +130,16 @@ export class Api {
 
   searchUsers(q: string, limit = 20): Promise<Page<UserSummary>> {
     return this.call(this.http.get<Page<UserSummary>>('/api/users/search', { params: { q, limit } }));
+  }
+
+  /** My display name and bio. */
+  updateMe(body: { name?: string; bio?: string }): Promise<User> {
+    return this.call(this.http.patch<User>('/api/users/me', body));
+  }
+
+  /** My picture: the image itself as the body (the server stores a 256×256 WebP). */
+  uploadMyAvatar(image: Blob): Promise<User> {
+    return this.call(this.http.put<User>('/api/users/me/avatar', image, { headers: { 'content-type': image.type } }));
   }
 
   presence(ids: string[]): Promise<{ items: PresenceStatus[] }> {

@@ -10,6 +10,7 @@ const person = (name: string, role: Role, ringMuted = false): Participant => ({
   addedBy: null,
   permissions: { canAddMembers: false, canRemoveMembers: false, canEditInfo: false, canStartCall: true },
   ringMuted,
+  mutedUntil: null,
 });
 
 const inRoom = (p: Participant, extra: Partial<CallMember> = {}): CallMember =>

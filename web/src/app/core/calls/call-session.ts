@@ -14,6 +14,7 @@ import {
 } from 'livekit-client';
 import type { Subscription } from 'rxjs';
 import { preferredDevices, rememberDevice, type DeviceKind } from './device-preferences';
+import { reconnectPolicy } from './reconnect-policy';
 import { roomSnapshots, snapshotOf, type RoomSnapshot } from './room-state';
 
 // livekit-client logs races it recovers from (a track arriving before its participant) at error level; what
@@ -99,6 +100,7 @@ export class CallSession {
     adaptiveStream: true,
     dynacast: true,
     publishDefaults: { simulcast: true },
+    reconnectPolicy,
     audioCaptureDefaults: { deviceId: preferredDevices().audioinput },
     videoCaptureDefaults: { deviceId: preferredDevices().videoinput },
     audioOutput: { deviceId: preferredDevices().audiooutput },

@@ -2,6 +2,7 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { provideZonelessChangeDetection } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
+import { MUTED_FOREVER } from '@messenger/contracts';
 import { aChat, aMember, aMessage, aUser, FakeRealtime } from '../../testing/fakes';
 import { AuthStore } from '../auth/auth.store';
 import { Realtime } from '../realtime/realtime.service';
@@ -123,5 +124,83 @@ describe('ChatsStore', () => {
     expect(store.visible().map((c) => c.name)).toEqual(['Книжный клуб']);
     store.filter.set('clara');
     expect(store.visible().map((c) => c.name)).toEqual(['Работа']);
+  });
+
+  it('an edit of the last message changes the preview; an edit of an older one does not', () => {
+    const { store, realtime } = setup();
+    const chat = aChat([aMember(anna, 'owner'), aMember(boris)]);
+    store.upsert(chat);
+    const older = aMessage(chat.id, 1, boris.id, 'first');
+    const last = aMessage(chat.id, 2, boris.id, 'second');
+    realtime.push('message.created', older);
+    realtime.push('message.created', last);
+    realtime.push('message.updated', { ...older, text: 'first, edited', editedAt: '2026-11-25T11:00:00.000Z' });
+    expect(store.get(chat.id)!.lastMessage?.text).toBe('second');
+    realtime.push('message.updated', { ...last, text: 'second, edited', editedAt: '2026-11-25T11:00:00.000Z' });
+    expect(store.get(chat.id)!.lastMessage).toMatchObject({ id: last.id, text: 'second, edited', deleted: false });
+  });
+
+  it('a deleted last message leaves "deleted" in the preview, by either push', () => {
+    const { store, realtime } = setup();
+    const chat = aChat([aMember(anna, 'owner'), aMember(boris)]);
+    const other = aChat([aMember(anna, 'owner'), aMember(boris)]);
+    store.upsert(chat);
+    store.upsert(other);
+    const last = aMessage(chat.id, 2, boris.id, 'oops');
+    realtime.push('message.created', last);
+    realtime.push('message.deleted', { chatId: chat.id, messageId: 'ffffffffffffffffffffffff', seq: 1 });
+    expect(store.get(chat.id)!.lastMessage).toMatchObject({ text: 'oops', deleted: false });
+    realtime.push('message.deleted', { chatId: chat.id, messageId: last.id, seq: 2 });
+    expect(store.get(chat.id)!.lastMessage).toMatchObject({ id: last.id, text: '', deleted: true });
+
+    const gone = aMessage(other.id, 4, boris.id, 'gone');
+    realtime.push('message.created', gone);
+    realtime.push('message.updated', { ...gone, text: '', deletedAt: '2026-11-25T11:00:00.000Z' });
+    expect(store.get(other.id)!.lastMessage).toMatchObject({ text: '', deleted: true });
+  });
+
+  it('counts mentions of me in chats I do not have open, and forgets them as they are read', () => {
+    const { store, realtime } = setup();
+    const chat = aChat([aMember(anna), aMember(boris, 'owner')]);
+    store.upsert(chat);
+    const mention = (seq: number, ids: string[]) => ({ ...aMessage(chat.id, seq, boris.id, `@anna ${seq}`), mentions: ids });
+    realtime.push('message.created', mention(1, [anna.id]));
+    realtime.push('message.created', mention(2, [boris.id]));
+    realtime.push('message.created', mention(3, [anna.id]));
+    expect(store.get(chat.id)).toMatchObject({ unreadCount: 3, mentionCount: 2 });
+
+    // Partly read: no more mentions than unread remain; all read: none.
+    realtime.push('message.read', { chatId: chat.id, userId: anna.id, seq: 2, unreadCount: 1 });
+    expect(store.get(chat.id)).toMatchObject({ unreadCount: 1, mentionCount: 1 });
+    store.setUnread(chat.id, 0);
+    expect(store.get(chat.id)).toMatchObject({ unreadCount: 0, mentionCount: 0 });
+
+    // In the chat on screen a mention is read as it arrives.
+    store.activeId.set(chat.id);
+    realtime.push('message.created', mention(4, [anna.id]));
+    expect(store.get(chat.id)!.mentionCount).toBe(0);
+  });
+
+  it('mutes at once, keeps the server’s answer, and puts the old state back when refused', async () => {
+    const { store, http } = setup();
+    const chat = aChat([aMember(anna), aMember(boris, 'owner')]);
+    store.upsert(chat);
+    const mine = () => store.get(chat.id)!.participants.find((p) => p.user.id === anna.id)!.mutedUntil;
+
+    const muting = store.mute(chat.id, 'forever');
+    expect(mine()).toBe(MUTED_FOREVER);
+    const request = http.expectOne(`/api/chats/${chat.id}/members/${anna.id}`);
+    expect(request.request.method).toBe('PATCH');
+    expect(request.request.body).toEqual({ muteFor: 'forever' });
+    const answer = { ...chat, participants: chat.participants.map((p) => (p.user.id === anna.id ? { ...p, mutedUntil: MUTED_FOREVER } : p)) };
+    request.flush(answer);
+    await muting;
+    expect(mine()).toBe(MUTED_FOREVER);
+
+    const unmuting = store.mute(chat.id, 'off');
+    expect(mine()).toBeNull();
+    http.expectOne(`/api/chats/${chat.id}/members/${anna.id}`).flush({ error: { code: 'SERVICE_UNAVAILABLE', message: 'down' } }, { status: 503, statusText: 'Unavailable' });
+    await expect(unmuting).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect(mine()).toBe(MUTED_FOREVER);
   });
 });

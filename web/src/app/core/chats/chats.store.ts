@@ -1,7 +1,8 @@
-import { Injectable, computed, effect, inject, signal } from '@angular/core';
-import type { Chat, Message, Participant } from '@messenger/contracts';
+import { DOCUMENT, Injectable, computed, effect, inject, signal } from '@angular/core';
+import type { Chat, Message, MuteFor, Participant } from '@messenger/contracts';
 import { Api } from '../api/api.service';
 import { AuthStore } from '../auth/auth.store';
+import { myMutedUntil, mutedUntilFor, withMutedUntil } from '../notifications/mute';
 import { PeopleStore } from '../people/people.store';
 import { Realtime } from '../realtime/realtime.service';
 
@@ -23,6 +24,7 @@ export class ChatsStore {
   private readonly auth = inject(AuthStore);
   private readonly realtime = inject(Realtime);
   private readonly people = inject(PeopleStore);
+  private readonly document = inject(DOCUMENT);
   private readonly byId = signal<ReadonlyMap<string, Chat>>(new Map());
   readonly state = signal<LoadState>('idle');
   readonly filter = signal('');
@@ -63,8 +65,13 @@ export class ChatsStore {
       this.patch(chatId, (chat) => ({ ...chat, participants: chat.participants.map((p) => (p.user.id === userId ? { ...p, role, permissions } : p)) })),
     );
     this.realtime.on('message.created', (message) => this.noteMessage(message));
+    this.realtime.on('message.updated', (message) => {
+      if (message.deletedAt) this.noteDeleted(message.chatId, message.id);
+      else this.patchPreview(message.chatId, message.id, (last) => ({ ...last, text: message.text }));
+    });
+    this.realtime.on('message.deleted', ({ chatId, messageId }) => this.noteDeleted(chatId, messageId));
     this.realtime.on('message.read', ({ chatId, userId, seq, unreadCount }) => {
-      if (userId === this.me()) this.patch(chatId, (chat) => ({ ...chat, unreadCount }));
+      if (userId === this.me()) this.setUnread(chatId, unreadCount);
       else this.patch(chatId, (chat) => ({ ...chat, othersReadSeq: Math.max(chat.othersReadSeq, seq) }));
     });
     this.realtime.on('user.updated', (user) =>
@@ -120,9 +127,29 @@ export class ChatsStore {
     this.byId.update((chats) => new Map(chats).set(chat.id, chat));
   }
 
-  /** My unread count as the server counted it after a read. */
+  /**
+   * My unread count as the server counted it after a read. Mentions are among the unread: all read, none
+   * left; partly read, at most as many as remain (the next list load brings the server's exact count).
+   */
   setUnread(chatId: string, unreadCount: number): void {
-    this.patch(chatId, (chat) => ({ ...chat, unreadCount }));
+    this.patch(chatId, (chat) => ({ ...chat, unreadCount, mentionCount: Math.min(chat.mentionCount ?? 0, unreadCount) }));
+  }
+
+  /**
+   * Mutes my notifications from the chat for a while, for good, or unmutes (`off`). The list shows it at
+   * once; the server's answer replaces it, and a refusal puts back what was there and is thrown on.
+   */
+  async mute(chatId: string, muteFor: MuteFor): Promise<void> {
+    const before = this.get(chatId);
+    const me = this.me();
+    if (!before || !me) return;
+    this.upsert(withMutedUntil(before, me, mutedUntilFor(muteFor)));
+    try {
+      this.upsert(await this.api.updateMember(chatId, me, { muteFor }));
+    } catch (error) {
+      this.patch(chatId, (chat) => withMutedUntil(chat, me, myMutedUntil(before, me)));
+      throw error;
+    }
   }
 
   forget(chatId: string): void {
@@ -141,13 +168,35 @@ export class ChatsStore {
 
   private noteMessage(message: Message): void {
     const mine = message.senderId === this.me();
+    // A mention in the chat on screen is read as it arrives; one in a background tab waits like any unread.
+    const seen = this.activeId() === message.chatId && this.document.visibilityState === 'visible';
+    const mentioned = !mine && !seen && (message.mentions ?? []).includes(this.me());
     this.patch(message.chatId, (chat) => ({
       ...chat,
-      lastMessage: { id: message.id, senderId: message.senderId, kind: message.kind, text: message.text, system: message.system, createdAt: message.createdAt },
+      lastMessage: {
+        id: message.id,
+        senderId: message.senderId,
+        kind: message.kind,
+        text: message.text,
+        system: message.system,
+        createdAt: message.createdAt,
+        deleted: !!message.deletedAt,
+      },
       unreadCount: mine ? chat.unreadCount : chat.unreadCount + 1,
+      mentionCount: (chat.mentionCount ?? 0) + (mentioned ? 1 : 0),
       // Whoever writes has read everything before their message.
       othersReadSeq: mine || !message.senderId ? chat.othersReadSeq : Math.max(chat.othersReadSeq, message.seq),
     }));
+  }
+
+  /** Changes the chat's preview when `messageId` is its last message (an older message's edit changes no row). */
+  private patchPreview(chatId: string, messageId: string, change: (last: NonNullable<Chat['lastMessage']>) => NonNullable<Chat['lastMessage']>): void {
+    const last = this.get(chatId)?.lastMessage;
+    if (last?.id === messageId) this.patch(chatId, (chat) => ({ ...chat, lastMessage: change(last) }));
+  }
+
+  private noteDeleted(chatId: string, messageId: string): void {
+    this.patchPreview(chatId, messageId, (last) => ({ ...last, text: '', deleted: true }));
   }
 
   private patch(chatId: string, change: (chat: Chat) => Chat): void {

@@ -13,7 +13,7 @@ export const formatDuration = (seconds: number): string => {
   return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
 };
 
-type ActorKey = 'created' | 'added' | 'removed' | 'left' | 'promoted' | 'demoted' | 'permissions' | 'owner' | 'renamed' | 'avatar' | 'described';
+type ActorKey = 'created' | 'createdChannel' | 'added' | 'removed' | 'left' | 'promoted' | 'demoted' | 'permissions' | 'owner' | 'renamed' | 'avatar' | 'described';
 
 /**
  * A system line in the reader's language, naming people as the reader knows them. The reader's own
@@ -29,7 +29,7 @@ export const systemText = (i18n: I18n, people: PeopleStore, myId: string, event:
   const details = event.details ?? {};
   switch (event.kind) {
     case 'chat.created':
-      return say('created', { name: text });
+      return say(details['type'] === 'channel' ? 'createdChannel' : 'created', { name: text });
     case 'member.added':
       return say('added');
     case 'member.removed':

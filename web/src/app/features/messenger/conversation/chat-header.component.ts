@@ -1,19 +1,47 @@
-import { Component, computed, inject, input, output } from '@angular/core';
-import { LucideArrowLeft, LucideBellOff, LucideHistory, LucidePhone, LucideSettings, LucideUsers, LucideVideo } from '@lucide/angular';
-import type { Chat } from '@messenger/contracts';
+import { CdkMenu, CdkMenuItem, CdkMenuTrigger } from '@angular/cdk/menu';
+import { Component, DestroyRef, computed, inject, input, output, signal } from '@angular/core';
+import { LucideArrowLeft, LucideBell, LucideBellOff, LucideEllipsisVertical, LucideHistory, LucidePhone, LucidePhoneOff, LucideSearch, LucideSettings, LucideUsers, LucideVideo } from '@lucide/angular';
+import { MUTED_FOREVER, type Chat, type MuteFor } from '@messenger/contracts';
+import { ApiError } from '../../../core/api/api-error';
+import { apiErrorText } from '../../../core/api/api-error-text';
 import { AuthStore } from '../../../core/auth/auth.store';
 import { CallsStore } from '../../../core/calls/calls.store';
 import { abilitiesIn } from '../../../core/chats/abilities';
+import { ChatsStore } from '../../../core/chats/chats.store';
 import { TypingStore } from '../../../core/chats/typing.store';
 import { I18n } from '../../../core/i18n/i18n.service';
+import type { MessageKey } from '../../../core/i18n/ru';
+import { isMuted, myMutedUntil } from '../../../core/notifications/mute';
 import { PeopleStore } from '../../../core/people/people.store';
 import { PresenceStore } from '../../../core/people/presence.store';
 import { AvatarComponent } from '../../../shared/avatar.component';
 
-/** The plan's Header: who or what this chat is, its state (members, presence, typing), and its actions. */
+const MUTE_OPTIONS = ['1h', '8h', 'forever'] as const satisfies readonly MuteFor[];
+const FAILURE_SHOWN_MS = 5_000;
+
+/**
+ * The plan's Header: who or what this chat is, its state (members or subscribers, presence, typing), and its
+ * actions; the "⋮" menu mutes the chat's notifications for me (kept on my membership by the server).
+ */
 @Component({
   selector: 'app-chat-header',
-  imports: [AvatarComponent, LucideArrowLeft, LucidePhone, LucideVideo, LucideUsers, LucideSettings, LucideHistory, LucideBellOff],
+  imports: [
+    AvatarComponent,
+    CdkMenu,
+    CdkMenuItem,
+    CdkMenuTrigger,
+    LucideArrowLeft,
+    LucidePhone,
+    LucidePhoneOff,
+    LucideVideo,
+    LucideUsers,
+    LucideSettings,
+    LucideHistory,
+    LucideSearch,
+    LucideBell,
+    LucideBellOff,
+    LucideEllipsisVertical,
+  ],
   templateUrl: './chat-header.component.html',
   styleUrl: './chat-header.component.scss',
 })
@@ -24,6 +52,7 @@ export class ChatHeaderComponent {
   private readonly typing = inject(TypingStore);
   private readonly people = inject(PeopleStore);
   private readonly calls = inject(CallsStore);
+  private readonly chats = inject(ChatsStore);
   readonly chat = input.required<Chat>();
   readonly membersOpen = input(false);
   readonly canEdit = input(false);
@@ -32,6 +61,8 @@ export class ChatHeaderComponent {
   readonly toggleMembers = output<void>();
   readonly toggleHistory = output<void>();
   readonly openSettings = output<void>();
+  readonly toggleSearch = output<void>();
+  readonly searchOpen = input(false);
 
   private readonly peerId = computed(() => {
     const chat = this.chat();
@@ -41,6 +72,19 @@ export class ChatHeaderComponent {
   protected readonly ringMuted = computed(
     () => this.chat().type !== 'personal' && (this.chat().participants.find((p) => p.user.id === this.auth.user()?.id)?.ringMuted ?? false),
   );
+  protected readonly muteOptions = MUTE_OPTIONS;
+  protected readonly muteBusy = signal(false);
+  protected readonly muteFailure = signal<string | null>(null);
+  private failureTimer: ReturnType<typeof setTimeout> | null = null;
+  /** My notification mute here (a past date is no mute). */
+  protected readonly muted = computed(() => isMuted(this.chat(), this.auth.user()?.id ?? ''));
+  protected readonly mutedState = computed(() => {
+    const until = myMutedUntil(this.chat(), this.auth.user()?.id ?? '');
+    if (!until || until === MUTED_FOREVER) return this.i18n.t('mute.forever.state');
+    const today = this.i18n.day(until) === this.i18n.t('date.today');
+    return this.i18n.t('mute.until', { when: today ? this.i18n.time(until) : `${this.i18n.day(until).toLocaleLowerCase()} ${this.i18n.time(until)}` });
+  });
+
   protected readonly peerOnline = computed(() => {
     const peer = this.peerId();
     return peer ? this.presence.online(peer) : null;
@@ -61,7 +105,7 @@ export class ChatHeaderComponent {
       if (status?.lastSeenAt) return this.i18n.t('presence.lastSeen', { when: `${this.i18n.day(status.lastSeenAt).toLocaleLowerCase()} ${this.i18n.time(status.lastSeenAt)}` });
       return this.i18n.t('presence.offline');
     }
-    return this.i18n.plural('chat.members', chat.memberCount);
+    return this.i18n.plural(chat.type === 'channel' ? 'chat.subscribers' : 'chat.members', chat.memberCount);
   });
   /** Why the call buttons are off, or null when a call can start (or the live one be joined). */
   protected readonly callBlocked = computed((): string | null => {
@@ -70,6 +114,31 @@ export class ChatHeaderComponent {
     if (!this.chat().liveCallId && !abilitiesIn(this.chat(), this.auth.user()?.id ?? '').can('startCall')) return this.i18n.t('call.notAllowed');
     return null;
   });
+
+  constructor() {
+    inject(DestroyRef).onDestroy(() => {
+      if (this.failureTimer) clearTimeout(this.failureTimer);
+    });
+  }
+
+  protected muteLabel(option: (typeof MUTE_OPTIONS)[number]): MessageKey {
+    return `mute.${option}`;
+  }
+
+  protected async mute(muteFor: MuteFor): Promise<void> {
+    if (this.muteBusy()) return;
+    this.muteBusy.set(true);
+    this.muteFailure.set(null);
+    try {
+      await this.chats.mute(this.chat().id, muteFor);
+    } catch (error) {
+      this.muteFailure.set(this.i18n.t('mute.failed', { reason: apiErrorText(this.i18n, ApiError.from(error)) }));
+      if (this.failureTimer) clearTimeout(this.failureTimer);
+      this.failureTimer = setTimeout(() => this.muteFailure.set(null), FAILURE_SHOWN_MS);
+    } finally {
+      this.muteBusy.set(false);
+    }
+  }
 
   protected call(type: 'audio' | 'video'): void {
     const chat = this.chat();

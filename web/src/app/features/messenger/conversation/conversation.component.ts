@@ -10,15 +10,25 @@ import { CallHistoryPanelComponent } from '../call-history/call-history-panel.co
 import { GroupSettingsComponent } from '../settings/group-settings.component';
 import { MembersPanelComponent } from '../members/members-panel.component';
 import { ChatHeaderComponent } from './chat-header.component';
+import { UploadsStore } from './attachments/uploads.store';
 import { ComposerComponent } from './composer.component';
 import { MessageListComponent } from './message-list.component';
+import { SearchPanelComponent } from './search/search-panel.component';
 
 const PANEL_KEY = 'messenger.membersPanel';
 
 /** An open chat: header, history, composer; the members panel beside it and the settings dialog. */
 @Component({
   selector: 'app-conversation',
-  imports: [ChatHeaderComponent, MessageListComponent, ComposerComponent, MembersPanelComponent, GroupSettingsComponent, CallHistoryPanelComponent],
+  imports: [
+    ChatHeaderComponent,
+    MessageListComponent,
+    ComposerComponent,
+    MembersPanelComponent,
+    GroupSettingsComponent,
+    CallHistoryPanelComponent,
+    SearchPanelComponent,
+  ],
   templateUrl: './conversation.component.html',
   styleUrl: './conversation.component.scss',
 })
@@ -31,6 +41,7 @@ export class ConversationComponent implements OnDestroy {
   private readonly messages = inject(MessagesStore);
   private readonly auth = inject(AuthStore);
   private readonly router = inject(Router);
+  private readonly uploads = inject(UploadsStore);
   /** From the route (`/chats/:chatId`). */
   readonly chatId = input.required<string>();
   protected readonly chat = computed(() => this.chats.get(this.chatId()));
@@ -39,6 +50,9 @@ export class ConversationComponent implements OnDestroy {
   protected readonly settingsOpen = signal(false);
   /** The call history takes the side panel's place while it is open; the members panel comes back after. */
   protected readonly historyOpen = signal(false);
+  protected readonly searchOpen = signal(false);
+  /** Files are being dragged over the chat: it shows where to drop them. */
+  protected readonly dragging = signal(false);
   protected readonly abilities = computed(() => {
     const chat = this.chat();
     return chat ? abilitiesIn(chat, this.auth.user()?.id ?? '') : null;
@@ -56,6 +70,7 @@ export class ConversationComponent implements OnDestroy {
         this.chats.departure.set(null);
         this.missing.set(false);
         this.settingsOpen.set(false);
+        this.searchOpen.set(false);
         void this.open(chatId);
       });
     });
@@ -81,6 +96,26 @@ export class ConversationComponent implements OnDestroy {
     } catch {
       // no storage: the choice lasts for this page
     }
+  }
+
+  protected dragOver(event: DragEvent): void {
+    if (!event.dataTransfer?.types.includes('Files') || !this.abilities()?.can('post')) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    this.dragging.set(true);
+  }
+
+  protected dragLeave(event: DragEvent): void {
+    // Leaving for a child of the chat is not leaving the chat.
+    if (!(event.currentTarget as Element).contains(event.relatedTarget as Node | null)) this.dragging.set(false);
+  }
+
+  protected drop(event: DragEvent): void {
+    if (!this.dragging()) return;
+    event.preventDefault();
+    this.dragging.set(false);
+    const files = Array.from(event.dataTransfer?.files ?? []);
+    if (files.length) this.uploads.add(this.chatId(), files);
   }
 
   protected async back(): Promise<void> {

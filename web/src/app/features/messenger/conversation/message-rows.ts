@@ -36,6 +36,7 @@ export const buildRows = (items: Message[], outgoing: Outgoing[], myId: string, 
     }
     const head =
       message.kind === 'system' ||
+      message.replyTo !== null ||
       previous === null ||
       previous.kind === 'system' ||
       previous.senderId !== message.senderId ||

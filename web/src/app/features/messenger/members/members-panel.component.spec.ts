@@ -91,4 +91,46 @@ describe('MembersPanel', () => {
       expect(root.querySelector(`[data-member="${member.username}"] [data-test=role-badge]`)?.textContent).toContain('Admin');
     });
   });
+
+  describe('a channel', () => {
+    /** Renders the panel as `viewer` sees `chat`, without opening a card. */
+    const render = async (chat: Chat, viewer: ReturnType<typeof aUser>) => {
+      localStorage.setItem('messenger.lang', 'en');
+      TestBed.configureTestingModule({
+        providers: [provideZonelessChangeDetection(), provideHttpClient(), provideHttpClientTesting(), provideRouter([]), { provide: Realtime, useValue: new FakeRealtime() }],
+      });
+      const auth = TestBed.inject(AuthStore);
+      auth.user.set(viewer);
+      auth.status.set('signed-in');
+      const fixture = TestBed.createComponent(MembersPanelComponent);
+      fixture.componentRef.setInput('chat', chat);
+      await fixture.whenStable();
+      return fixture.nativeElement as HTMLElement;
+    };
+    const channel = () =>
+      aChat([aMember(owner, 'owner'), aMember(admin, 'admin'), aMember(member), aMember(helper)], { type: 'channel', description: 'Новости клуба\nпо четвергам', memberCount: 1204 });
+
+    it('shows a subscriber the count and the description, not who else is subscribed', async () => {
+      const root = await render(channel(), member);
+      expect(root.querySelector('[data-test=subscriber-count]')?.textContent).toBe('1204 subscribers');
+      expect(root.querySelector('[data-test=chat-description]')?.textContent).toBe('Новости клуба\nпо четвергам');
+      expect(root.querySelectorAll('[data-test=member]')).toHaveLength(0);
+      expect(root.querySelector('[data-test=subscribers-hidden]')).not.toBeNull();
+      expect(root.querySelector('[data-test=leave]')?.textContent).toContain('Leave channel');
+    });
+
+    it('shows its admins the whole list', async () => {
+      const root = await render(channel(), admin);
+      expect(root.querySelectorAll('[data-test=member]')).toHaveLength(4);
+      expect(root.querySelector('[data-test=subscribers-hidden]')).toBeNull();
+    });
+  });
+
+  it('a group shows its description to every member, and no empty one', async () => {
+    expect((await cardOf(aChat([aMember(owner, 'owner'), aMember(member)], { description: 'По четвергам' }), member, owner)).root.querySelector('[data-test=chat-description]')?.textContent).toBe(
+      'По четвергам',
+    );
+    TestBed.resetTestingModule();
+    expect((await cardOf(everyone(), member, owner)).root.querySelector('[data-test=chat-description]')).toBeNull();
+  });
 });

@@ -18,7 +18,8 @@ const ROLE_ORDER = { owner: 0, admin: 1, member: 2 } as const;
 export const PERMISSION_FLAGS: (keyof Permissions)[] = ['canAddMembers', 'canRemoveMembers', 'canEditInfo', 'canStartCall'];
 
 /**
- * Who is in the group, with roles and presence. A member's card offers only what the viewer may do
+ * Who is in the group, with roles and presence, under the group's description. A channel shows its plain
+ * subscribers only the count (Telegram's way: the list is the admins' to see). A member's card offers only what the viewer may do
  * to them (the shared permission rule decides), plus a personal message; adding people and leaving
  * are at the ends of the list.
  */
@@ -51,10 +52,14 @@ export class MembersPanelComponent {
   protected readonly failure = this.action.failure;
   protected readonly flags = PERMISSION_FLAGS;
   protected readonly memberIds = computed(() => this.chat().participants.map((p) => p.user.id));
+  protected readonly channel = computed(() => this.chat().type === 'channel');
+  protected readonly listHidden = computed(() => this.channel() && (this.abilities().me?.role ?? 'member') === 'member');
 
   constructor() {
     // Presence of everyone listed; the store asks once per person.
-    queueMicrotask(() => this.presence.watch(this.memberIds()));
+    queueMicrotask(() => {
+      if (!this.listHidden()) this.presence.watch(this.memberIds());
+    });
   }
 
   protected online(userId: string): boolean {

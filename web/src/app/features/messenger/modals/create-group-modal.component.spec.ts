@@ -120,6 +120,29 @@ describe('CreateGroupModal', () => {
     expect(TestBed.inject(ChatsStore).get(chat.id)?.name).toBe('Книжный клуб');
   });
 
+  it('a channel: chosen with its sentence, named as one, and created with type "channel"', async () => {
+    const ctx = await setup();
+    expect(ctx.$<HTMLInputElement>('type-group')!.checked).toBe(true);
+    expect(ctx.$('chat-type')!.textContent).toContain('Пишут только владелец и администраторы, подписчики читают.');
+    await ctx.click(ctx.$('type-channel'));
+    expect(ctx.root.textContent).toContain('Создание канала');
+    expect(ctx.root.textContent).toContain('Название канала');
+    await ctx.type('group-name', 'Новости клуба');
+    await ctx.click(ctx.$('next'));
+    expect(ctx.root.textContent).toContain('Добавить подписчиков');
+    await search(ctx, 'boris', [boris]);
+    ctx.root.querySelector<HTMLInputElement>('[data-test=picker-user] input')!.click();
+    await ctx.fixture.whenStable();
+    await ctx.click(ctx.$('create'));
+
+    const request = ctx.http.expectOne((r) => r.method === 'POST' && r.url === '/api/chats');
+    expect(request.request.body).toEqual({ type: 'channel', name: 'Новости клуба', memberIds: [boris.id] });
+    const chat = aChat([aMember(anna, 'owner'), aMember(boris)], { type: 'channel', name: 'Новости клуба' });
+    request.flush(chat);
+    await vi.waitFor(() => expect(ctx.created.map((c) => c.id)).toEqual([chat.id]));
+    expect(TestBed.inject(ChatsStore).get(chat.id)?.type).toBe('channel');
+  });
+
   it('shows the server’s refusal in place and keeps the choices', async () => {
     const ctx = await setup();
     await ctx.type('group-name', 'Книжный клуб');

@@ -23,6 +23,13 @@ export class ImagePick {
     this.preview.set(URL.createObjectURL(file));
   }
 
+  /** Forgets the picture (e.g. once uploaded). */
+  clear(): void {
+    this.release();
+    this.file.set(null);
+    this.problem.set(null);
+  }
+
   private release(): void {
     const url = this.preview();
     if (url) URL.revokeObjectURL(url);
