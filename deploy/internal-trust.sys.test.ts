@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, errors, type NatsConnection } from '@nats-io/transport-node';
-import { EVENT, GATEWAY_SUBJECT, healthSubject, INTERNAL, pushSubject, STREAMS, SUBJECT } from '@messenger/contracts';
+import { EVENT, GATEWAY_SUBJECT, healthSubject, INTERNAL, PUSH_SUBJECT, STREAMS, SUBJECT } from '@messenger/contracts';
 import type { Stack } from '@messenger/kit/stack';
 import { ApiClient, startTestStack, TestSocket } from '@messenger/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,7 +67,7 @@ describe('internal trust: each process has its own NATS user and only its subjec
     ['a call fact', EVENT.callEnded, STREAMS.calls.name],
     ["the groups replicas' chat state", INTERNAL.chatState, undefined],
     ['a session ending (the users service tells the gateways)', GATEWAY_SUBJECT.sessionEnded, undefined],
-    ["a push to a user's sockets", pushSubject('aaaaaaaaaaaaaaaaaaaaaaaa'), undefined],
+    ["a push to users' sockets", PUSH_SUBJECT, undefined],
     ['a question one service asks another', SUBJECT.groups.membership, undefined],
   ])('refuses the gateway publishing %s (%s)', async (_what, subject, stream) => {
     const heard: string[] = [];

@@ -1,10 +1,11 @@
 // What both baselines share with the gateway: the same Ed25519 access-token check (as
-// services/gateway/src/auth/access-token.ts, synchronous node:crypto), and the same per-user NATS
-// subscription to push.user.<id> that the gateway's PushHub holds while a user has a socket.
+// services/gateway/src/auth/access-token.ts, synchronous node:crypto), and the same single NATS
+// subscription to push.users that the gateway's PushHub holds, delivering to the users with a socket here.
 import { Buffer } from 'node:buffer';
 import { createPublicKey, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import process from 'node:process';
+import { decodePush, PUSH_SUBJECT } from '@messenger/contracts';
 
 const decodeJson = (part) => {
   try {
@@ -40,8 +41,9 @@ export const tokenVerifier = (publicKeyPem, { issuer = 'messenger', audience = '
 export const publicKeyFromEnv = () => process.env.JWT_PUBLIC_KEY ?? readFileSync(process.env.JWT_PUBLIC_KEY_FILE, 'utf8');
 
 /**
- * One NATS subscription per user with at least one socket here, as the gateway's PushHub; `deliver`
- * gets the user id and the message bytes. Without NATS_URL, attach/detach only count.
+ * One NATS subscription to push.users for the whole server, as the gateway's PushHub: each push names its users,
+ * and `deliver` gets those of them with a socket here, and the frame's bytes, once per push. Without NATS_URL,
+ * attach/detach only count.
  */
 export const pushHub = async (deliver) => {
   const users = new Map();
@@ -56,24 +58,24 @@ export const pushHub = async (deliver) => {
           : {}),
       })
     : undefined;
+  nats?.subscribe(PUSH_SUBJECT, {
+    callback: (error, msg) => {
+      const push = error ? null : decodePush(msg.data);
+      if (!push) return;
+      const here = push.userIds.filter((userId) => users.has(userId));
+      if (here.length) deliver(here, push.frame);
+    },
+  });
   return {
     nats,
     attach(userId) {
-      const entry = users.get(userId);
-      if (entry) {
-        entry.sockets += 1;
-        return;
-      }
-      const subscription = nats?.subscribe(`push.user.${userId}`, { callback: (error, msg) => error || deliver(userId, msg.data) });
-      users.set(userId, { sockets: 1, subscription });
+      users.set(userId, (users.get(userId) ?? 0) + 1);
     },
     detach(userId) {
-      const entry = users.get(userId);
-      if (!entry) return;
-      entry.sockets -= 1;
-      if (entry.sockets > 0) return;
-      entry.subscription?.unsubscribe();
-      users.delete(userId);
+      const sockets = users.get(userId);
+      if (sockets === undefined) return;
+      if (sockets > 1) users.set(userId, sockets - 1);
+      else users.delete(userId);
     },
   };
 };

@@ -24,8 +24,8 @@ io.engine.on('connection', (rawSocket) => {
   rawSocket.request = null;
 });
 
-const hub = await pushHub((userId, data) => {
-  io.to(`user:${userId}`).emit('push', JSON.parse(utf8.decode(data)));
+const hub = await pushHub((userIds, data) => {
+  io.to(userIds.map((userId) => `user:${userId}`)).emit('push', JSON.parse(utf8.decode(data)));
 });
 
 io.use((socket, next) => {

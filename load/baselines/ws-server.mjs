@@ -8,8 +8,8 @@ import { announce, listenPort, publicKeyFromEnv, pushHub, tokenVerifier } from '
 
 const verifyToken = tokenVerifier(publicKeyFromEnv());
 const sockets = new Map(); // userId → Set<WebSocket>
-const hub = await pushHub((userId, data) => {
-  for (const socket of sockets.get(userId) ?? []) socket.send(data, { binary: false });
+const hub = await pushHub((userIds, data) => {
+  for (const userId of userIds) for (const socket of sockets.get(userId) ?? []) socket.send(data, { binary: false });
 });
 
 const http = createServer((_req, res) => res.writeHead(404).end());

@@ -1,11 +1,11 @@
 // fan-out: one event to a topic with 10 000 subscribers, repeated, and the server CPU time each
-// delivered frame costs: the gateway (NATS push.user.<id> → uWS topic publish), the Socket.IO 4
+// delivered frame costs: the gateway (NATS push.users → uWS topic publish), the Socket.IO 4
 // baseline (room broadcast) and a plain `ws` loop of socket.send. All 10 000 sockets belong to one
-// user, so they share the topic/room/Set; every event is published once to NATS push.user.<id>.
+// user, so they share the topic/room/Set; every event is published once to NATS push.users, naming that user.
 // Server on core 0; the Go lean clients, NATS and the rest of the stack on core 1.
 import process from 'node:process';
 import { connect } from '@nats-io/transport-node';
-import { pushSubject } from '@messenger/contracts';
+import { encodePush, PUSH_SUBJECT } from '@messenger/contracts';
 import { startBaseline } from '../baselines/start.mjs';
 import { buildClient, startClients } from '../client/driver.mjs';
 import { cpuMicros, cpuSplitMicros, pin, sleep } from '../lib/proc.mjs';
@@ -54,7 +54,7 @@ const measure = async (server, { pid, url, mode }, tokens, nats) => {
     let published = 0;
     while (published < EVENTS) {
       const delivered = Math.floor(clients.totals().events / subscribers);
-      while (published < EVENTS && published < delivered + WINDOW) nats.publish(pushSubject(USER), frame(published++));
+      while (published < EVENTS && published < delivered + WINDOW) nats.publish(PUSH_SUBJECT, encodePush([USER], frame(published++)));
       await sleep(2);
     }
     await nats.flush();
@@ -145,7 +145,7 @@ report({
   scenario: 'fanout',
   setup:
     `${SUBSCRIBERS.toLocaleString('en-US')} WebSockets of one user (one topic / room / Set), opened by Go lean clients (load/client, ≤ ${PER_PROCESS} each); ` +
-    `${EVENTS} events (a ~330-byte message.created frame) published one by one to NATS push.user.<id>, ${WINDOW === 1 ? 'the next one once every socket has the previous one (so every frame is its own write in every server)' : `at most ${WINDOW} ahead of the slowest delivery`}, ` +
+    `${EVENTS} events (a ~330-byte message.created frame) published one by one to NATS push.users (naming that one user), ${WINDOW === 1 ? 'the next one once every socket has the previous one (so every frame is its own write in every server)' : `at most ${WINDOW} ahead of the slowest delivery`}, ` +
     `until every socket received every event. Servers: the gateway of a full stack (one NATS subscription, uWS app.publish to topic user:<id>, bytes unchanged), ` +
     `a Socket.IO 4.8 server (websocket transport only, no deflate; the NATS message parsed once and sent with io.to(room).emit) and a plain ws 8 server ` +
     `(a for-of loop of socket.send(bytes) over the user's Set). CPU = the server process's user + system time from the first publish to the last frame ` +

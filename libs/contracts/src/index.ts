@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './headers.js';
 export * from './subjects.js';
+export * from './push-envelope.js';
 export * from './route.js';
 export * from './routes.js';
 export * from './service-request.js';

@@ -73,9 +73,12 @@ export const SUBJECT = {
 /** Every service answers `health.<name>` with its readiness; the gateway's /healthz asks each one. */
 export const healthSubject = (service: ServiceName): string => `health.${service}`;
 
-/** Events for one user's sockets, on whichever gateways hold them. */
-export const pushSubject = (userId: string): string => `push.user.${userId}`;
-export const PUSH_SUBJECT_PREFIX = 'push.user.';
+/**
+ * Events for users' sockets: every gateway takes every push and delivers it to the users it holds (the envelope is
+ * in push-envelope.ts). One subject instead of one per user: a send to a group is one NATS message, not one per
+ * member, and a gateway holds one subscription, not one per connected user.
+ */
+export const PUSH_SUBJECT = 'push.users';
 
 /** Gateways announce socket open/close and heartbeats here, for presence. */
 export const GATEWAY_SUBJECT = {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pushSubject } from '@messenger/contracts';
+import { encodePush, PUSH_SUBJECT } from '@messenger/contracts';
 import type { Stack } from '@messenger/kit/stack';
 import { startTestStack, TestSocket } from '@messenger/kit/testing';
 
@@ -64,7 +64,7 @@ describe('resilience: graceful stop and slow sockets', () => {
     (socket.ws as unknown as { _socket: Socket })._socket.pause();
     // 32 MB: more than loopback's kernel buffers can absorb, so the gateway's own buffer must fill.
     const frame = JSON.stringify({ type: 'user.updated', data: { filler: 'x'.repeat(64 * 1024) } });
-    for (let i = 0; i < 500; i++) nats.publish(pushSubject(userId), frame);
+    for (let i = 0; i < 500; i++) nats.publish(PUSH_SUBJECT, encodePush([userId], frame));
     await nats.flush();
     (socket.ws as unknown as { _socket: Socket })._socket.resume();
     const deadline = Date.now() + 10_000;

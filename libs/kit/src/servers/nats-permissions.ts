@@ -2,7 +2,7 @@ import {
   GATEWAY_SUBJECT,
   healthSubject,
   INTERNAL,
-  PUSH_SUBJECT_PREFIX,
+  PUSH_SUBJECT,
   SERVICE_NAMES,
   SERVICE_QUESTIONS,
   STREAMS,
@@ -53,7 +53,7 @@ const service = (
     about,
     publish: {
       allow: [
-        `${PUSH_SUBJECT_PREFIX}*`,
+        PUSH_SUBJECT,
         ...STREAMS[name].subjects,
         ...internalSubjects(name),
         ...trust.asks,
@@ -91,7 +91,7 @@ export const NATS_PERMISSIONS: Record<NatsUser, NatsPermissions> = {
       ],
       deny: Object.keys(SERVICE_QUESTIONS),
     },
-    subscribe: { allow: [`${natsInboxPrefix('gateway')}.>`, `${PUSH_SUBJECT_PREFIX}*`, GATEWAY_SUBJECT.sessionEnded] },
+    subscribe: { allow: [`${natsInboxPrefix('gateway')}.>`, PUSH_SUBJECT, GATEWAY_SUBJECT.sessionEnded] },
   },
   users: service('users', 'users: accounts, sessions, profiles, presence', {
     asks: [SUBJECT.groups.contacts],

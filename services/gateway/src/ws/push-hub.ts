@@ -1,66 +1,72 @@
-import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import { SpanKind, type Counter, type Tracer } from '@opentelemetry/api';
-import { extractTraceContext, type HeaderCarrier } from '@messenger/kit';
+import { extractTraceContext, type HeaderCarrier } from '@messenger/kit/edge';
 import type { TemplatedApp } from 'uWebSockets.js';
-import { pushSubject } from '@messenger/contracts';
+import { decodePush, PUSH_SUBJECT } from '@messenger/contracts';
 
 export const userTopic = (userId: string): string => `user:${userId}`;
-const PUSH_PREFIX = pushSubject('');
 
 /**
- * Holds one NATS subscription to `push.user.<id>` per user with at least one socket on this gateway,
- * and republishes each event, unchanged, to that user's uWS topic. NATS routes by interest, so an
- * event reaches only the gateways holding that user, and the frame bytes are never re-encoded.
- * An event that carries trace context gets a `push.deliver` span in the trace that caused it.
+ * Takes every push on `push.users` through one subscription and hands its frame, unchanged, to the uWS topic of
+ * each of its users with a socket here; users held elsewhere are skipped with a map lookup. One subscription for
+ * the gateway, not one per connected user: a socket costs no NATS state, and a send to a group of 100 reaches this
+ * gateway as one message. A push that carries trace context gets a `push.deliver` span in the trace that caused it.
  */
 export class PushHub {
-  private readonly users = new Map<string, { sockets: number; subscription: Subscription }>();
+  /** Sockets here per user. */
+  private readonly users = new Map<string, number>();
+
   constructor(
-    private readonly nats: NatsConnection,
+    nats: NatsConnection,
     private readonly app: TemplatedApp,
     private readonly tracer: Tracer,
     private readonly pushes: Counter,
-  ) {}
-
-  attach(userId: string): void {
-    const entry = this.users.get(userId);
-    if (entry) {
-      entry.sockets += 1;
-      return;
-    }
-    this.users.set(userId, { sockets: 1, subscription: this.nats.subscribe(pushSubject(userId), { callback: this.deliver }) });
+  ) {
+    nats.subscribe(PUSH_SUBJECT, { callback: this.deliver });
   }
 
-  /** One callback for every user's subscription, finding the topic from the subject: no closure per user. */
+  attach(userId: string): void {
+    this.users.set(userId, (this.users.get(userId) ?? 0) + 1);
+  }
+
+  detach(userId: string): void {
+    const sockets = this.users.get(userId);
+    if (sockets === undefined) return;
+    if (sockets > 1) this.users.set(userId, sockets - 1);
+    else this.users.delete(userId);
+  }
+
+  get userCount(): number {
+    return this.users.size;
+  }
+
   private readonly deliver = (error: Error | null, msg: Msg): void => {
     if (error) return;
-    this.pushes.add(1);
-    const topic = userTopic(msg.subject.slice(PUSH_PREFIX.length));
-    if (msg.headers) this.deliverTraced(topic, msg);
-    else this.app.publish(topic, msg.data, false);
+    const push = decodePush(msg.data);
+    if (!push) return;
+    if (msg.headers) this.deliverTraced(push.userIds, push.frame, msg);
+    else this.publish(push.userIds, push.frame);
   };
 
-  private deliverTraced(topic: string, msg: Msg): void {
+  /** How many of the users are here, each handed the frame. */
+  private publish(userIds: string[], frame: Uint8Array): number {
+    let reached = 0;
+    for (const userId of userIds) {
+      if (!this.users.has(userId)) continue;
+      this.app.publish(userTopic(userId), frame, false);
+      reached++;
+    }
+    if (reached) this.pushes.add(reached);
+    return reached;
+  }
+
+  private deliverTraced(userIds: string[], frame: Uint8Array, msg: Msg): void {
     const span = this.tracer.startSpan(
       'push.deliver',
       { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject } },
       extractTraceContext(msg.headers as unknown as HeaderCarrier),
     );
-    span.setAttribute('messenger.sockets_reached', this.app.numSubscribers(topic));
-    this.app.publish(topic, msg.data, false);
+    span.setAttribute('messenger.users_reached', this.publish(userIds, frame));
     span.end();
-  }
-
-  detach(userId: string): void {
-    const entry = this.users.get(userId);
-    if (!entry) return;
-    entry.sockets -= 1;
-    if (entry.sockets > 0) return;
-    entry.subscription.unsubscribe();
-    this.users.delete(userId);
-  }
-
-  get userCount(): number {
-    return this.users.size;
   }
 }

@@ -1,5 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
+import { decodePush } from '@messenger/contracts';
 import { Pushes } from './pushes.js';
 
 /** A NATS connection whose flushes (PING → PONG) are answered by the test, in order. */
@@ -7,7 +8,7 @@ const fakeNats = () => {
   const log: string[] = [];
   const pongs: (() => void)[] = [];
   const nats = {
-    publish: (subject: string) => log.push(`pub ${subject}`),
+    publish: (_subject: string, data: Uint8Array) => log.push(`pub ${decodePush(data)!.userIds.join(',')}`),
     flush: () => {
       log.push('PING');
       return new Promise<void>((resolve) => pongs.push(resolve));
@@ -26,7 +27,7 @@ describe('Pushes.flushed', () => {
     pushes.send(['b'], 'typing', { chatId: 'c', userId: 'u', typing: true } as never);
     const second = pushes.flushed();
     await settle();
-    expect(log).toEqual(['pub push.user.a', 'pub push.user.b', 'PING']);
+    expect(log).toEqual(['pub a', 'pub b', 'PING']);
     pong();
     await Promise.all([first, second]);
   });
@@ -45,7 +46,7 @@ describe('Pushes.flushed', () => {
     void pushes.flushed();
     await settle();
     // One PING out at a time: b and c wait for it to come back, then share the next.
-    expect(log).toEqual(['pub push.user.a', 'PING', 'pub push.user.b', 'pub push.user.c']);
+    expect(log).toEqual(['pub a', 'PING', 'pub b', 'pub c']);
     pong();
     await settle();
     expect(firstDone).toBe(true);

@@ -2,7 +2,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { ServerFrame, ServerFrameType } from '@messenger/contracts';
 import { publishPush } from '@messenger/kit';
 
-/** One event per affected user on push.user.<id>; gateways holding that user's sockets deliver it. */
+/** Events for the affected users on `push.users` (one message for all of them); each gateway delivers to those it holds. */
 export class Pushes {
   /** The flush that will cover every publish made until it goes out; null when none is waiting. */
   private next: Promise<void> | null = null;
