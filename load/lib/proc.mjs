@@ -42,3 +42,11 @@ export const percentile = (sorted, p) => {
 };
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Busy and total CPU time of the whole machine so far (all cores, kernel and interrupts included), in ticks. */
+export const machineTicks = () => {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((t, n) => t + n, 0);
+  const idle = fields[3] + (fields[4] ?? 0); // idle + iowait
+  return { busy: total - idle, total };
+};

@@ -57,7 +57,7 @@ export const table = (rows) => {
 export const report = (result) => {
   const heading = `## ${result.scenario} · ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${commit()}${SMOKE ? ' · smoke' : ''}`;
   const goals = (result.goals ?? []).map((g) => `- ${g.met ? '**met**' : '**missed**'}: ${g.goal}. ${g.detail}`);
-  const notes = (result.notes ?? []).map((n) => `- ${n}`);
+  const notes = (result.notes ?? []).filter(Boolean).map((n) => `- ${n}`);
   const text = [
     heading,
     '',

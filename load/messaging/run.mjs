@@ -2,7 +2,7 @@
 // plan's maxMembers), sending through the full path (gateway → NATS → groups → MongoDB → NATS → gateway
 // → members) at a rising rate; send-to-receive latency per step, until p99 passes LOAD_P99_LIMIT_MS.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { SMOKE, report } from '../lib/results.mjs';
@@ -25,7 +25,8 @@ import {
   startBarrier,
   untilQuiet,
 } from '../lib/k6-harness.mjs';
-import { pin } from '../lib/proc.mjs';
+import { machineTicks, pin } from '../lib/proc.mjs';
+import { hopsText, startHopTracing } from '../lib/hops.mjs';
 import { byLoopDelay, loopDelayCell, readLoopDelay } from '../lib/loop-delay.mjs';
 import { buildChatLoad, merge, runChatLoad, stats } from '../chat-client/driver.mjs';
 
@@ -47,6 +48,8 @@ const BASELINE_RATE = env('LOAD_BASELINE_RATE', SMOKE ? 10 : 200);
 /** Load generator processes (load/chat-client), each holding an equal share of the users' sockets. */
 const CLIENTS = env('LOAD_CLIENTS', SMOKE ? 1 : 2);
 const SIZES = { small: env('LOAD_SMALL_GROUP', 6), big: env('LOAD_BIG_GROUP', SMOKE ? 12 : 100) };
+/** The share of sends the gateway traces, for the per-hop times; 0 turns tracing off. */
+const TRACE_RATIO = env('LOAD_TRACE_RATIO', 0.02);
 
 const log = (line) => process.stdout.write(`[messaging] ${line}\n`);
 /** How many sockets failed, by reason, over every generator process. */
@@ -129,7 +132,11 @@ const seedGroups = async (stack, users, sizes) => {
 const main = async () => {
   buildChatLoad();
   let started = performance.now();
-  const stack = await startLoadStack('messaging', { withLiveKit: false, env: { MAX_MEMBERS: String(Math.max(100, SIZES.big)) } });
+  const tracing = TRACE_RATIO > 0 ? await startHopTracing(TRACE_RATIO) : undefined;
+  const stack = await startLoadStack('messaging', {
+    withLiveKit: false,
+    env: { MAX_MEMBERS: String(Math.max(100, SIZES.big)), ...tracing?.env },
+  });
   const scratch = mkdtempSync(join(tmpdir(), 'load-messaging-'));
   let barrier;
   try {
@@ -192,12 +199,14 @@ const main = async () => {
       results.set(key, entry);
       setTimeout(() => {
         entry.cpuStart = meter.read();
+        entry.machineStart = machineTicks();
         entry.storeStart = readStoreCommands(stack, ['groups', 'users']);
         void readLoopDelay(stack); // starts the step's window
       }, startAt - Date.now());
       setTimeout(
         () => {
           entry.cpuEnd = meter.read();
+          entry.machineEnd = machineTicks();
           // The loop delay resets at every read of /metrics, so it is read before the store counters' read of the
           // same pages, which would otherwise take the step's figures first.
           entry.loopDelay = readLoopDelay(stack);
@@ -315,6 +324,14 @@ const main = async () => {
     log(`load generators finished in ${seconds(started)} s with exit code ${code}`);
     if (code !== 0) throw new Error(`a load generator failed (exit ${code})`);
 
+    /** The whole machine's busy time over a step, in % of one core (all processes, the kernel's work included). */
+    const machineBusy = (entry) =>
+      entry.machineStart && entry.machineEnd
+        ? (100 * os.cpus().length * (entry.machineEnd.busy - entry.machineStart.busy)) / (entry.machineEnd.total - entry.machineStart.total)
+        : NaN;
+    // Spans of the last step reach the receiver within a second of their end (the exporters' batch delay).
+    if (tracing) await new Promise((resolve) => setTimeout(resolve, 1500));
+
     // The table: one row per baseline and per step that ran.
     const floor = {};
     const rows = [];
@@ -340,6 +357,7 @@ const main = async () => {
           lost: '',
           'store cmds/send': '',
           'CPU % of a core': cpuCell(usage),
+          'machine CPU %': machineBusy(entry),
           'loop delay p99/max ms': loopDelayCell(await entry.loopDelay),
         });
         continue;
@@ -363,8 +381,11 @@ const main = async () => {
         lost: Math.max(0, entry.expected - delivered),
         'store cmds/send': entry.sent ? storeTotal / entry.sent : NaN,
         'CPU % of a core': cpuCell(usage),
+        'machine CPU %': machineBusy(entry),
         'loop delay p99/max ms': loopDelayCell(await entry.loopDelay),
       });
+      entry.hops = tracing?.between(entry.startAt, entry.startAt + STEP_SECONDS * 1000);
+      entry.machine = machineBusy(entry);
       entry.loopDelayRead = await entry.loopDelay;
       entry.store = store;
       entry.row = rows.at(-1);
@@ -421,7 +442,7 @@ const main = async () => {
       const waited = slowest
         ? `; the longest event-loop waits were in ${slowest} (p99 ${delay.p99.toFixed(0)} ms, max ${delay.max.toFixed(0)} ms)`
         : '';
-      return `at the knee the stack used ${stackTotal.toFixed(0)} % of a core of the ${STACK_CORE_COUNT} it may use, the busiest process ${name} (${value?.toFixed(0)} %)${waited}`;
+      return `at the knee the stack used ${stackTotal.toFixed(0)} % of a core of the ${STACK_CORE_COUNT} it may use, the busiest process ${name} (${value?.toFixed(0)} %), and the whole machine (load generators and kernel included) ${e.machine.toFixed(0)} % of its ${os.cpus().length}${waited}`;
     };
     /** CPU each send cost the stack in the highest step under the limit: what bounds sends/s on the stack's cores. */
     const costText = (group) => {
@@ -450,6 +471,18 @@ const main = async () => {
         : `Groups of ${SIZES[group]}: p99 stayed ≤ ${LIMIT_MS} ms up to the last step (${DELIVERY_STEPS.at(-1)} deliveries/s target).`;
     };
 
+    /** Where a send's time went at the knee (or the last step, without one), from the sampled traces. */
+    const hopText = (group) => {
+      const round = knee(group) ?? sendRounds.filter((r) => r.group === group).at(-1);
+      const e = round && results.get(round.key);
+      const whole = e?.hops?.['whole request (gateway)'];
+      if (!whole) return '';
+      return (
+        `Groups of ${SIZES[group]} at ${(e.sent / STEP_SECONDS).toFixed(0)} sends/s${knee(group) ? ' (the knee)' : ''}, per hop, p50/p99 over ${whole.count} sends the gateway traced ` +
+        `(${TRACE_RATIO * 100} % of them), slowest p99 first: ${hopsText(e.hops)}.`
+      );
+    };
+
     /** What the store was asked during the busiest step that ran, per send: read off the services' own counters. */
     const storeText = () => {
       const busiest = sendRounds.map((r) => results.get(r.key)).sort((a, b) => b.sent - a.sent)[0];
@@ -471,7 +504,7 @@ const main = async () => {
         `each send a POST /api/chats/:id/messages with a clientId, as the web client sends; the text carries the send time and each receiving socket measures send-to-receive on \`message.created\`. ` +
         `Latencies are kept per step in 1 % histogram buckets by each generator and added up here. A step whose p99 passes ${LIMIT_MS} ms (more than 1 % of its deliveries later than ${LIMIT_MS} ms or missing ${DRAIN_MS / 1000} s after the step) is over the limit; two such steps in a row end that group size, and the first of them is its knee. ` +
         `The generators and run.mjs are pinned to core 0, every process of the stack (gateway, users, groups, calls, FerretDB, NATS, Redis) to core${STACK_CORE_COUNT > 1 ? 's' : ''} ${STACK_CORE} (taskset). ` +
-        `"CPU % of a core" is each process's CPU time over the step ÷ the step's wall time (the busiest four; the generators included, as client-N). "Loop delay" is how long work waited for each Node process's thread during the step (nodejs_eventloop_delay_p99/max_seconds from its /metrics; longest first), which tells a process that made requests queue from one that was merely busy. Generators' RSS with all sockets open: ${results.get('ready')?.rss?.toFixed(0)} MiB. ` +
+        `"CPU % of a core" is each process's CPU time over the step ÷ the step's wall time (the busiest four; the generators included, as client-N). "Loop delay" is how long work waited for each Node process's thread during the step (nodejs_eventloop_delay_p99/max_seconds from its /metrics; longest first), which tells a process that made requests queue from one that was merely busy. "Machine CPU %" is the busy time of all ${os.cpus().length} cores over the step (/proc/stat: every process, the load generators and the kernel's own work included), in % of one core. ${TRACE_RATIO > 0 ? `The gateway traced ${TRACE_RATIO * 100} % of the sends (OpenTelemetry ratio sampling, exported by every process to a receiver in run.mjs); their spans give the per-hop times in the notes. ` : ''}Generators' RSS with all sockets open: ${results.get('ready')?.rss?.toFixed(0)} MiB. ` +
         `After the sockets opened, the stack's core stayed busy for ${results.get('ready')?.quietAfter?.toFixed(0)} s (presence: each socket open is announced to the user's contacts, whom the users service asks of the groups service for up to 25 users at a time, from Redis) before the first round started.`,
       rows,
       goals: ['big', 'small'].map((group) => ({
@@ -483,6 +516,8 @@ const main = async () => {
         kneeText('big'),
         costText('small'),
         costText('big'),
+        hopText('small'),
+        hopText('big'),
         storeText(),
         'lost = deliveries expected (accepted sends × (size − 1)) that no member socket saw by the end of the run.',
       ],
@@ -490,6 +525,7 @@ const main = async () => {
   } finally {
     await barrier?.close();
     await stack.stop();
+    await tracing?.close();
     rmSync(scratch, { recursive: true, force: true });
   }
 };

@@ -1,6 +1,11 @@
 import { RpcException } from '@nestjs/microservices';
-import { isErrorCode, type ErrorCode, type FieldIssue, type ServiceErrorPayload } from '@messenger/contracts';
+import type { ErrorCode, FieldIssue, ServiceErrorPayload } from '@messenger/contracts';
 import type { z } from 'zod';
+import { fieldIssues } from './field-issues.js';
+
+// Without NestJS, for the edge (edge.ts); here too, so services find every error helper in one place.
+export { asServiceErrorPayload } from './error-payload.js';
+export { fieldIssues };
 
 /**
  * The only error a service handler should throw for an expected outcome: a stable code from the
@@ -17,23 +22,9 @@ export class ServiceError extends RpcException {
 
 export const notFound = (what: string) => new ServiceError('NOT_FOUND', `${what} not found`);
 
-export const fieldIssues = (error: z.ZodError, location: FieldIssue['location']): FieldIssue[] =>
-  error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(root)',
-    location,
-    message: issue.message,
-  }));
-
 export const validationFailed = (error: z.ZodError, location: FieldIssue['location']) => {
   const fields = fieldIssues(error, location);
   return new ServiceError('VALIDATION_FAILED', `invalid ${fields[0]?.path ?? 'request'}: ${fields[0]?.message ?? ''}`.trim(), {
     fields,
   });
-};
-
-/** Reads a service error payload back from a reply, refusing anything that is not one. */
-export const asServiceErrorPayload = (value: unknown): ServiceErrorPayload | undefined => {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const candidate = value as Partial<ServiceErrorPayload>;
-  return isErrorCode(candidate.code) && typeof candidate.message === 'string' ? (candidate as ServiceErrorPayload) : undefined;
 };

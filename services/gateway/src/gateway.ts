@@ -9,7 +9,7 @@ import {
   stopMetrics,
   stopTelemetry,
   type Logger,
-} from '@messenger/kit';
+} from '@messenger/kit/edge';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { HttpRequest, HttpResponse, us_listen_socket } from 'uWebSockets.js';
 import { AccessTokenVerifier } from './auth/access-token.js';

@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { healthSubject, SERVICE_NAMES, type ServiceName } from '@messenger/contracts';
-import { requestService } from '@messenger/kit';
+import { requestService } from '@messenger/kit/edge';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';

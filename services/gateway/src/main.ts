@@ -1,4 +1,4 @@
-import { loadConfig } from '@messenger/kit';
+import { loadConfig } from '@messenger/kit/edge';
 import { GatewayConfig } from './config.js';
 import { startGateway } from './gateway.js';
 

@@ -1,5 +1,5 @@
 import type { Counter, Histogram, Meter } from '@opentelemetry/api';
-import { LATENCY_BUCKETS } from '@messenger/kit';
+import { LATENCY_BUCKETS } from '@messenger/kit/edge';
 
 export interface GatewayGaugeSource {
   gatewayId: string;

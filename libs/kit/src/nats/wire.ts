@@ -1,4 +1,4 @@
-import { asServiceErrorPayload } from '../errors.js';
+import { asServiceErrorPayload } from '../error-payload.js';
 import type { ServiceErrorPayload } from '@messenger/contracts';
 
 /**

@@ -7,14 +7,28 @@ export interface ReceivedSpan {
   traceId: string;
   spanId: string;
   parentSpanId: string;
+  /** Start and end, in ms since the epoch (fractional). */
+  startMs: number;
+  endMs: number;
 }
 
 interface OtlpJson {
   resourceSpans?: {
     resource?: { attributes?: { key: string; value: { stringValue?: string } }[] };
-    scopeSpans?: { spans?: { name: string; traceId: string; spanId: string; parentSpanId?: string }[] }[];
+    scopeSpans?: {
+      spans?: {
+        name: string;
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        startTimeUnixNano?: string;
+        endTimeUnixNano?: string;
+      }[];
+    }[];
   }[];
 }
+
+const toMs = (unixNano: string | undefined): number => (unixNano ? Number(BigInt(unixNano) / 1000n) / 1000 : 0);
 
 /**
  * A minimal OTLP/HTTP (JSON) trace receiver, so tests can see the spans services really export,
@@ -32,7 +46,15 @@ export const startOtlpReceiver = async () => {
           const service = resource.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
           for (const scope of resource.scopeSpans ?? []) {
             for (const span of scope.spans ?? []) {
-              spans.push({ service, name: span.name, traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId ?? '' });
+              spans.push({
+                service,
+                name: span.name,
+                traceId: span.traceId,
+                spanId: span.spanId,
+                parentSpanId: span.parentSpanId ?? '',
+                startMs: toMs(span.startTimeUnixNano),
+                endMs: toMs(span.endTimeUnixNano),
+              });
             }
           }
         }

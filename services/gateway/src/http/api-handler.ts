@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { HttpResponse, HttpRequest } from 'uWebSockets.js';
 import { z } from 'zod';
 import { type FieldIssue, type RouteContract } from '@messenger/contracts';
-import { fieldIssues, requestService, sharedInstruments, type Logger } from '@messenger/kit';
+import { fieldIssues, requestService, sharedInstruments, type Logger } from '@messenger/kit/edge';
 import type { AccessTokenVerifier } from '../auth/access-token.js';
 import { bearerToken } from '../auth/access-token.js';
 import type { GatewayConfig } from '../config.js';

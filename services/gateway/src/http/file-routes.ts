@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ATTACHMENT_MAX_BYTES, SUBJECT, type RouteContract } from '@messenger/contracts';
-import { loadConfig } from '@messenger/kit';
+import { loadConfig } from '@messenger/kit/edge';
 
 /**
  * The most a file may weigh to cross NATS: it travels base64-encoded (4/3 of its size) in one message, and

@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
 import { SUBJECT } from '@messenger/contracts';
-import { requestService, type Logger } from '@messenger/kit';
+import { requestService, type Logger } from '@messenger/kit/edge';
 import { BodyTooLarge, readBody } from './body.js';
 import { Reply } from './reply.js';
 import { applySecurityHeaders } from './security-headers.js';

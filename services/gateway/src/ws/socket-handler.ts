@@ -1,7 +1,7 @@
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import type { TemplatedApp, WebSocket, WebSocketBehavior } from 'uWebSockets.js';
 import { ClientFrame, GATEWAY_SUBJECT, HEADER, SUBJECT, WS_LIMITS, errorBody, type ServerFrame } from '@messenger/contracts';
-import type { Logger } from '@messenger/kit';
+import type { Logger } from '@messenger/kit/edge';
 import { bearerToken, type AccessTokenVerifier } from '../auth/access-token.js';
 import { statusLine } from '../http/reply.js';
 import type { GatewayMetrics } from '../metrics.js';
