@@ -1,11 +1,12 @@
 // fan-out: one event to a topic with 10 000 subscribers, repeated, and the server CPU time each
 // delivered frame costs: the gateway (NATS push.users → uWS topic publish), the Socket.IO 4
 // baseline (room broadcast) and a plain `ws` loop of socket.send. All 10 000 sockets belong to one
-// user, so they share the topic/room/Set; every event is published once to NATS push.users, naming that user.
+// user, so they share the topic/room/Set; then each of its own user, pushed as the product pushes to many users.
 // Server on core 0; the Go lean clients, NATS and the rest of the stack on core 1.
 import process from 'node:process';
 import { connect } from '@nats-io/transport-node';
-import { encodePush, PUSH_SUBJECT } from '@messenger/contracts';
+import { PUSH_USERS_PER_MESSAGE } from '@messenger/contracts';
+import { publishPush } from '@messenger/kit';
 import { startBaseline } from '../baselines/start.mjs';
 import { buildClient, startClients } from '../client/driver.mjs';
 import { cpuMicros, cpuSplitMicros, pin, sleep } from '../lib/proc.mjs';
@@ -39,7 +40,20 @@ const frame = (seq) =>
     },
   });
 
-const measure = async (server, { pid, url, mode }, tokens, nats) => {
+/**
+ * The two audiences: every socket one user's (one topic, one push naming one user), and every socket its own user's,
+ * pushed as the product pushes to many users (publishPush: one message per 1 000 users, each gateway routing by id).
+ */
+const CASES = [
+  { key: 'one', label: `one user, ${SUBSCRIBERS.toLocaleString('en-US')} sockets`, users: [USER] },
+  {
+    key: 'many',
+    label: `${SUBSCRIBERS.toLocaleString('en-US')} users, a socket each`,
+    users: Array.from({ length: SUBSCRIBERS }, (_, i) => syntheticUserId(100 + i)),
+  },
+];
+
+const measure = async (server, { pid, url, mode }, audience, tokens, nats) => {
   const clients = startClients({ url, mode, tokens, perProcess: PER_PROCESS, cores: LOAD_CORE, concurrency: 64, progressMs: 20 });
   try {
     await clients.waitFor((t) => t.opened + t.failed >= t.total, 300_000, `${server}: ${tokens.length} sockets`);
@@ -54,7 +68,7 @@ const measure = async (server, { pid, url, mode }, tokens, nats) => {
     let published = 0;
     while (published < EVENTS) {
       const delivered = Math.floor(clients.totals().events / subscribers);
-      while (published < EVENTS && published < delivered + WINDOW) nats.publish(PUSH_SUBJECT, encodePush([USER], frame(published++)));
+      while (published < EVENTS && published < delivered + WINDOW) publishPush(nats, audience.users, frame(published++));
       await sleep(2);
     }
     await nats.flush();
@@ -67,6 +81,7 @@ const measure = async (server, { pid, url, mode }, tokens, nats) => {
     if (done.closed) process.stderr.write(`${server}: ${done.closed} sockets were closed during the run (${done.lastError})\n`);
     return {
       server,
+      audience: audience.label,
       subscribers,
       events: EVENTS,
       frames: done.events,
@@ -92,31 +107,40 @@ try {
     if (other) pin(other.pid(), LOAD_CORE);
   const nats = await connect(stack.natsLogin());
   try {
-    const token = tokenMinter(stack)(USER);
-    const tokens = Array.from({ length: SUBSCRIBERS }, () => token);
-    results.push(
-      await measure(
-        'gateway (uWS topic publish)',
-        { pid: gateway.pid(), url: `${stack.gatewayUrl().replace('http', 'ws')}/ws`, mode: 'ws' },
-        tokens,
-        nats,
-      ),
-    );
-    for (const [kind, label] of [
-      ['socketio', 'Socket.IO 4 baseline (room emit)'],
-      ['ws', 'plain ws baseline (send loop)'],
-    ]) {
-      const baseline = await startBaseline(kind, {
-        publicKeyPem: stack.keys.publicKeyPem,
-        nats: stack.natsLogin('gateway'),
-        cores: SERVER_CORE,
-      });
-      try {
-        results.push(
-          await measure(label, { pid: baseline.pid, url: baseline.url, mode: kind === 'socketio' ? 'socketio' : 'ws' }, tokens, nats),
-        );
-      } finally {
-        await baseline.stop();
+    const mint = tokenMinter(stack);
+    for (const audience of CASES) {
+      const tokens = audience.users.length === 1 ? Array.from({ length: SUBSCRIBERS }, () => mint(USER)) : audience.users.map(mint);
+      results.push(
+        await measure(
+          'gateway (uWS topic publish)',
+          { pid: gateway.pid(), url: `${stack.gatewayUrl().replace('http', 'ws')}/ws`, mode: 'ws' },
+          audience,
+          tokens,
+          nats,
+        ),
+      );
+      for (const [kind, label] of [
+        ['socketio', 'Socket.IO 4 baseline (room emit)'],
+        ['ws', 'plain ws baseline (send loop)'],
+      ]) {
+        const baseline = await startBaseline(kind, {
+          publicKeyPem: stack.keys.publicKeyPem,
+          nats: stack.natsLogin('gateway'),
+          cores: SERVER_CORE,
+        });
+        try {
+          results.push(
+            await measure(
+              label,
+              { pid: baseline.pid, url: baseline.url, mode: kind === 'socketio' ? 'socketio' : 'ws' },
+              audience,
+              tokens,
+              nats,
+            ),
+          );
+        } finally {
+          await baseline.stop();
+        }
       }
     }
   } finally {
@@ -126,49 +150,60 @@ try {
   await stack.stop();
 }
 
-const [gw, sio, ws] = results;
+/** The gateway and the two baselines of one audience. */
+const trio = (audience) => {
+  const [gw, sio, ws] = results.filter((r) => r.audience === audience.label);
+  return { gw, sio, ws };
+};
 const rows = results.map((r) => ({
+  audience: r.audience,
   server: r.server,
   subscribers: r.subscribers,
   events: r.events,
   'frames delivered': r.frames,
   'server CPU (ms)': r.cpu / 1000,
   'CPU-µs per frame': r.perFrame,
-  'per frame vs gateway': `${(r.perFrame / gw.perFrame).toFixed(2)}×`,
+  'per frame vs gateway': `${(r.perFrame / results.find((g) => g.audience === r.audience).perFrame).toFixed(2)}×`,
   'user µs per frame': r.userPerFrame,
   'system µs per frame': r.systemPerFrame,
   'frames/s (client-bound)': Math.round(r.frames / r.seconds),
 }));
-const sioRatio = sio.perFrame / gw.perFrame;
 
 report({
   scenario: 'fanout',
   setup:
-    `${SUBSCRIBERS.toLocaleString('en-US')} WebSockets of one user (one topic / room / Set), opened by Go lean clients (load/client, ≤ ${PER_PROCESS} each); ` +
-    `${EVENTS} events (a ~330-byte message.created frame) published one by one to NATS push.users (naming that one user), ${WINDOW === 1 ? 'the next one once every socket has the previous one (so every frame is its own write in every server)' : `at most ${WINDOW} ahead of the slowest delivery`}, ` +
+    `${SUBSCRIBERS.toLocaleString('en-US')} WebSockets opened by Go lean clients (load/client, ≤ ${PER_PROCESS} each), in two audiences: all of one user ` +
+    `(one topic / room / Set; each event one NATS message naming that user) and each of its own user (each event pushed as the product pushes to many users: ` +
+    `kit's publishPush, one NATS message per ${PUSH_USERS_PER_MESSAGE.toLocaleString('en-US')} users on push.users, every server taking every message and routing by user id). ` +
+    `${EVENTS} events (a ~330-byte message.created frame) published one by one, ${WINDOW === 1 ? 'the next one once every socket has the previous one (so every frame is its own write in every server)' : `at most ${WINDOW} ahead of the slowest delivery`}, ` +
     `until every socket received every event. Servers: the gateway of a full stack (one NATS subscription, uWS app.publish to topic user:<id>, bytes unchanged), ` +
-    `a Socket.IO 4.8 server (websocket transport only, no deflate; the NATS message parsed once and sent with io.to(room).emit) and a plain ws 8 server ` +
-    `(a for-of loop of socket.send(bytes) over the user's Set). CPU = the server process's user + system time from the first publish to the last frame ` +
+    `a Socket.IO 4.8 server (websocket transport only, no deflate; each NATS message parsed once and sent with io.to(rooms).emit) and a plain ws 8 server ` +
+    `(a for-of loop of socket.send(bytes) over each named user's Set). CPU = the server process's user + system time from the first publish to the last frame ` +
     `received (/proc/<pid>/stat), divided by frames delivered; idle timers included. Server pinned to core ${SERVER_CORE}, clients and the rest of the stack ` +
     `to core ${LOAD_CORE} (taskset). frames/s is bounded by the clients on one core, not by the servers.`,
   rows,
-  goals: [
-    {
-      goal: '≤ 2 CPU-µs per delivered frame on the gateway',
-      met: gw.perFrame <= 2,
-      detail:
-        `${gw.perFrame.toFixed(3)} µs per frame (${(gw.cpu / 1000).toFixed(0)} ms for ${gw.frames.toLocaleString('en-US')} frames): ` +
-        `${gw.userPerFrame.toFixed(2)} µs in user space, ${gw.systemPerFrame.toFixed(2)} µs in the kernel, where on loopback each write also runs the receiving ` +
-        `side's TCP stack in the sender's context.`,
-    },
-    {
-      goal: '≥ 5× cheaper per frame than the Socket.IO baseline',
-      met: sioRatio >= 5,
-      detail:
-        `Socket.IO ${sio.perFrame.toFixed(3)} µs ÷ gateway ${gw.perFrame.toFixed(3)} µs = ${sioRatio.toFixed(2)}× (plain ws loop: ${(ws.perFrame / gw.perFrame).toFixed(2)}×); ` +
-        `user space alone: ${(sio.userPerFrame / gw.userPerFrame).toFixed(2)}× (ws: ${(ws.userPerFrame / gw.userPerFrame).toFixed(2)}×).`,
-    },
-  ],
+  goals: CASES.flatMap((audience) => {
+    const { gw, sio, ws } = trio(audience);
+    if (!gw || !sio || !ws) return [];
+    const sioRatio = sio.perFrame / gw.perFrame;
+    return [
+      {
+        goal: `≤ 2 CPU-µs per delivered frame on the gateway (${audience.label})`,
+        met: gw.perFrame <= 2,
+        detail:
+          `${gw.perFrame.toFixed(3)} µs per frame (${(gw.cpu / 1000).toFixed(0)} ms for ${gw.frames.toLocaleString('en-US')} frames): ` +
+          `${gw.userPerFrame.toFixed(2)} µs in user space, ${gw.systemPerFrame.toFixed(2)} µs in the kernel, where on loopback each write also runs the receiving ` +
+          `side's TCP stack in the sender's context.`,
+      },
+      {
+        goal: `≥ 5× cheaper per frame than the Socket.IO baseline (${audience.label})`,
+        met: sioRatio >= 5,
+        detail:
+          `Socket.IO ${sio.perFrame.toFixed(3)} µs ÷ gateway ${gw.perFrame.toFixed(3)} µs = ${sioRatio.toFixed(2)}× (plain ws loop: ${(ws.perFrame / gw.perFrame).toFixed(2)}×); ` +
+          `user space alone: ${(sio.userPerFrame / gw.userPerFrame).toFixed(2)}× (ws: ${(ws.userPerFrame / gw.userPerFrame).toFixed(2)}×).`,
+      },
+    ];
+  }),
   notes: SMOKE ? ['Smoke run: tiny counts; the CPU figures are 10 ms clock ticks over a few thousand frames, i.e. noise.'] : [],
 });
 if (results.some((r) => r.closed > 0 || r.frames < r.events * r.subscribers)) {
