@@ -17,6 +17,8 @@ export const startHopTracing = async (ratio) => {
     },
     /** Per hop, over the sends whose trace started in [fromMs, toMs): `{ name: { count, p50, p99 } }` in ms. */
     between: (fromMs, toMs) => sendHops(receiver.spans, fromMs, toMs),
+    /** Every span received, for a closer look than the summary (LOAD_TRACE_DUMP names the file). */
+    spans: () => receiver.spans,
     close: () => receiver.close(),
   };
 };

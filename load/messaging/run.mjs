@@ -525,6 +525,7 @@ const main = async () => {
   } finally {
     await barrier?.close();
     await stack.stop();
+    if (tracing && process.env.LOAD_TRACE_DUMP) writeFileSync(process.env.LOAD_TRACE_DUMP, JSON.stringify(tracing.spans()));
     await tracing?.close();
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -14,6 +14,7 @@ import { mentionedUsernames } from './mentions.js';
 import { storedMessage } from './message-view.js';
 import type { MessageDoc, StoredAttachment, StoredReply } from './message.model.js';
 import type { MessagesRepository } from './messages.repository.js';
+import { PushOrder } from './push-order.js';
 import type { ReadMarkWriter } from './read-mark-writer.js';
 import { searchWords } from './search-words.js';
 
@@ -63,12 +64,13 @@ interface Draft {
 /**
  * Sending, history and read positions. On the request path a send asks Redis twice (one script takes the
  * number and checks the caller's copy of the chat is current, one records the stored message) and the store once,
- * for the insert. Sends of one chat on one replica run one after another, so this replica pushes them in order.
+ * for the insert. Sends of one chat overlap (their inserts go to the store together); this replica still pushes
+ * them in `seq` order (PushOrder).
  */
 export class MessagesService {
   /** Messages people sent (system lines excluded): the product's messages/s. */
   private readonly sent = metrics.getMeter('groups').createCounter('messenger.messages.sent', { description: 'Messages people sent.' });
-  private readonly lanes = new Map<string, Promise<void>>();
+  private readonly order = new PushOrder();
   private readonly filling = new Map<string, Promise<void>>();
 
   constructor(
@@ -220,29 +222,31 @@ export class MessagesService {
     return this.counters.countsForMembers(chat._id.toHexString(), memberIds);
   }
 
-  private post(chatId: string, draft: Draft): Promise<Message> {
-    return this.inLane(chatId, async () => {
-      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-        // The reserve script checks this copy's generation; a stale one comes back as 'stale' and is reloaded.
-        const entry = await this.allowedEntry(chatId, draft);
-        const id = new Types.ObjectId();
-        const createdAt = new Date();
-        const dedupe = draft.clientId ? { userId: draft.senderId ?? 'system', clientId: draft.clientId } : null;
-        const reserved = await this.counters.reserve(chatId, entry.gen, {
-          readerId: draft.readerId,
-          id: id.toHexString(),
-          createdAt,
-          text: draft.text,
-          dedupe,
-        });
-        if (reserved.outcome === 'stale') {
-          await this.state.load(chatId);
-          continue;
-        }
-        if (reserved.outcome === 'cold') {
-          await this.warm(entry.chat);
-          continue;
-        }
+  private async post(chatId: string, draft: Draft): Promise<Message> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      // The reserve script checks this copy's generation; a stale one comes back as 'stale' and is reloaded.
+      const entry = await this.allowedEntry(chatId, draft);
+      const id = new Types.ObjectId();
+      const createdAt = new Date();
+      const dedupe = draft.clientId ? { userId: draft.senderId ?? 'system', clientId: draft.clientId } : null;
+      const reserved = await this.counters.reserve(chatId, entry.gen, {
+        readerId: draft.readerId,
+        id: id.toHexString(),
+        createdAt,
+        text: draft.text,
+        dedupe,
+      });
+      if (reserved.outcome === 'stale') {
+        await this.state.load(chatId);
+        continue;
+      }
+      if (reserved.outcome === 'cold') {
+        await this.warm(entry.chat);
+        continue;
+      }
+      // Taken before anything else is awaited, so in the order Redis drew the numbers.
+      const turn = this.order.turn(chatId);
+      try {
         const doc: MessageDoc =
           reserved.outcome === 'dup'
             ? {
@@ -273,11 +277,13 @@ export class MessagesService {
         // in between makes the retry push again (clients merge by seq), where the other order would leave the message
         // never pushed. Without the flush a kill -9 lost a push still in the client's buffer after the commit had
         // reached Redis (replicas.sys.test.ts).
+        await turn.ready;
         this.pushes.send(
           entry.chat.participants.map((p) => p.user),
           'message.created',
           message,
         );
+        turn.done();
         await this.pushes.flushed();
         await this.counters.commit(
           stored,
@@ -287,9 +293,11 @@ export class MessagesService {
         );
         if (draft.readerId) this.marks.record(chatId, draft.readerId, reserved.seq);
         return message;
+      } finally {
+        turn.done();
       }
-      throw new ServiceError('CONFLICT', 'the chat is changing too fast; try again');
-    });
+    }
+    throw new ServiceError('CONFLICT', 'the chat is changing too fast; try again');
   }
 
   /**
@@ -339,21 +347,6 @@ export class MessagesService {
   }
 
   /** Runs one chat's posts one at a time on this replica (their pushes leave in seq order). */
-  private inLane<T>(chatId: string, work: () => Promise<T>): Promise<T> {
-    const before = this.lanes.get(chatId) ?? Promise.resolve();
-    const run = before.then(work);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.lanes.set(chatId, settled);
-    void settled.then(() => {
-      if (this.lanes.get(chatId) === settled) this.lanes.delete(chatId);
-    });
-    return run;
-  }
-
-  /** Loads a chat's counters from the store after Redis lost them: its newest message and the read marks. */
   private async warm(chat: ChatDoc): Promise<void> {
     const [newest] = await this.messages.before(chat._id, undefined, 1);
     const reads = await this.messages.latestMarks(chat._id);

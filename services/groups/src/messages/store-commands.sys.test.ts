@@ -138,4 +138,32 @@ describe('store commands on the paths every user hits', () => {
     expect(result.ok).toBe(true);
     expect(withoutReadMarkFlush(commands)).toEqual({});
   });
+
+  it('parallel sends into one chat overlap: they reach the store in fewer inserts than messages, and are pushed in seq order', async () => {
+    const [anna, boris, vera] = people;
+    const SENDS = 40;
+    const { result, commands } = await measure(
+      () =>
+        Promise.all(
+          Array.from({ length: SENDS }, (_, i) =>
+            [anna!, vera!][i % 2]!.api.call<{ id: string; seq: number }>('POST', `/api/chats/${chatId}/messages`, {
+              text: `вместе ${i}`,
+              clientId: `together-${i}`,
+            }),
+          ),
+        ),
+      ['groups'],
+    );
+    expect(result.map((r) => r.status).filter((status) => status !== 201)).toEqual([]);
+    // One send at a time per chat would be one insert each; overlapping, they share the group commit.
+    expect(withoutReadMarkFlush(commands)['insert messages']).toBeLessThan(SENDS);
+    const sent = new Set(result.map((r) => r.body.id));
+    const seen = () =>
+      boris!
+        .socket!.frames.filter((f) => f.type === 'message.created' && sent.has((f.data as { id: string }).id))
+        .map((f) => (f.data as { seq: number }).seq);
+    await expect.poll(() => seen().length, { timeout: 10_000 }).toBe(SENDS);
+    // One replica: the pushes arrive in the order of their numbers, with no reordering left for the client.
+    expect(seen()).toEqual([...seen()].sort((a, b) => a - b));
+  });
 });
