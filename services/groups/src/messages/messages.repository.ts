@@ -1,3 +1,4 @@
+import { context, type Context } from '@opentelemetry/api';
 import { Types, type Connection, type Model } from 'mongoose';
 import { messageModel, readMarkModel, type MessageDoc, type ReadMarkDoc } from './message.model.js';
 
@@ -36,12 +37,18 @@ export class MessagesRepository {
    */
   insert(doc: MessageDoc): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ doc, resolve, reject });
+      this.queue.push({ doc, resolve, reject, context: context.active() });
       if (!this.draining) void this.drain();
     });
   }
 
-  private readonly queue: { doc: MessageDoc; resolve: (stored: boolean) => void; reject: (error: unknown) => void }[] = [];
+  private readonly queue: {
+    doc: MessageDoc;
+    resolve: (stored: boolean) => void;
+    reject: (error: unknown) => void;
+    /** The send's trace: a batch's command joins the trace of its first message, not that of whoever began draining. */
+    context: Context;
+  }[] = [];
   private draining = false;
 
   private lastInsertAt = -Infinity;
@@ -54,9 +61,11 @@ export class MessagesRepository {
       this.lastInsertAt = performance.now();
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
-        await this.messages.collection.insertMany(
-          batch.map((b) => ({ ...b.doc })),
-          { ordered: false },
+        await context.with(batch[0]!.context, () =>
+          this.messages.collection.insertMany(
+            batch.map((b) => ({ ...b.doc })),
+            { ordered: false },
+          ),
         );
         for (const item of batch) item.resolve(true);
       } catch (error) {
