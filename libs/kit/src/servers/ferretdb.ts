@@ -25,6 +25,9 @@ const ping = async (url: string): Promise<boolean> => {
   }
 };
 
+/** SQLite settings for FerretDB's backend (deploy/compose/local.yml passes the same). */
+const SQLITE_PRAGMAS = '_pragma=synchronous(NORMAL)';
+
 /** FerretDB with its SQLite backend: a real MongoDB wire-protocol server where no MongoDB binary can be installed. */
 export const startFerretDb = async (options: { dataDir: string; port?: number; log?: (line: string) => void }): Promise<MongoServer> => {
   const sqliteDir = join(options.dataDir, 'sqlite');
@@ -35,7 +38,10 @@ export const startFerretDb = async (options: { dataDir: string; port?: number; l
     'ferretdb',
     [
       '--handler=sqlite',
-      `--sqlite-url=file:${sqliteDir}/`,
+      // The local store stands in for MongoDB in dev and tests: SQLite's per-commit sync is not worth its price here.
+      // NORMAL halved an insert's latency on this machine kind (p50 3.0 → 1.5 ms, p99 12.8 → 8.1 ms; 400 two-message
+      // inserts, alternated runs); a crash of FerretDB itself still loses nothing, only a crash of the machine might.
+      `--sqlite-url=file:${sqliteDir}/?${SQLITE_PRAGMAS}`,
       `--state-dir=${options.dataDir}`,
       `--listen-addr=127.0.0.1:${port}`,
       '--debug-addr=-',
