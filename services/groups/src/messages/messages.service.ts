@@ -346,7 +346,7 @@ export class MessagesService {
     };
   }
 
-  /** Runs one chat's posts one at a time on this replica (their pushes leave in seq order). */
+  /** Loads a chat's counters from the store after Redis lost them: its newest message and the read marks. */
   private async warm(chat: ChatDoc): Promise<void> {
     const [newest] = await this.messages.before(chat._id, undefined, 1);
     const reads = await this.messages.latestMarks(chat._id);
