@@ -54,7 +54,7 @@ export const startGateway = async (config: GatewayConfig, routes: readonly Route
     connections: () => connections,
     users: () => hub.userCount,
   });
-  const hub = new PushHub(nats, app, tracer, metrics.pushes);
+  const hub = new PushHub(nats, app, tracer, metrics.pushes, logger);
   let shuttingDown = false;
 
   const behavior = socketBehavior({

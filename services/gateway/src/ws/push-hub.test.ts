@@ -3,6 +3,7 @@ import { trace, type Counter } from '@opentelemetry/api';
 import type { TemplatedApp } from 'uWebSockets.js';
 import { describe, expect, it } from 'vitest';
 import { encodePush, PUSH_SUBJECT } from '@messenger/contracts';
+import type { Logger } from '@messenger/kit/edge';
 import { PushHub } from './push-hub.js';
 
 /** The hub over a NATS connection and a uWS app that only record: what it subscribed to, and what it published. */
@@ -21,10 +22,13 @@ const hubWithFakes = () => {
   } as unknown as TemplatedApp;
   let counted = 0;
   const pushes = { add: (n: number) => (counted += n) } as unknown as Counter;
-  const hub = new PushHub(nats, app, trace.getTracer('test'), pushes);
+  const logged: string[] = [];
+  const logger = { error: (_fields: unknown, message: string) => logged.push(message) } as unknown as Logger;
+  const hub = new PushHub(nats, app, trace.getTracer('test'), pushes, logger);
   const push = (userIds: string[], frame: string) =>
     deliver!(null, { subject: PUSH_SUBJECT, data: encodePush(userIds, frame), headers: undefined } as unknown as Msg);
-  return { hub, subjects, published, push, counted: () => counted };
+  const fail = () => deliver!(new Error('Permissions Violation for Subscription to "push.users"'), {} as Msg);
+  return { hub, subjects, published, push, fail, logged, counted: () => counted };
 };
 
 describe('PushHub', () => {
@@ -65,5 +69,13 @@ describe('PushHub', () => {
     hub.attach('u');
     push([], 'no users');
     expect(published).toEqual([]);
+  });
+
+  it('says so in the log when NATS refuses or ends its subscription', () => {
+    const { hub, published, fail, logged } = hubWithFakes();
+    hub.attach('u');
+    fail();
+    expect(published).toEqual([]);
+    expect(logged).toEqual(['push subscription failed: no push reaches this gateway']);
   });
 });

@@ -1,6 +1,6 @@
 import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import { SpanKind, type Counter, type Tracer } from '@opentelemetry/api';
-import { extractTraceContext, type HeaderCarrier } from '@messenger/kit/edge';
+import { extractTraceContext, type HeaderCarrier, type Logger } from '@messenger/kit/edge';
 import type { TemplatedApp } from 'uWebSockets.js';
 import { decodePush, PUSH_SUBJECT } from '@messenger/contracts';
 
@@ -21,6 +21,7 @@ export class PushHub {
     private readonly app: TemplatedApp,
     private readonly tracer: Tracer,
     private readonly pushes: Counter,
+    private readonly logger: Logger,
   ) {
     nats.subscribe(PUSH_SUBJECT, { callback: this.deliver });
   }
@@ -41,7 +42,11 @@ export class PushHub {
   }
 
   private readonly deliver = (error: Error | null, msg: Msg): void => {
-    if (error) return;
+    if (error) {
+      // The one subscription every push comes through: NATS refused or ended it (a permissions mismatch, say).
+      this.logger.error({ err: error.message }, 'push subscription failed: no push reaches this gateway');
+      return;
+    }
     const push = decodePush(msg.data);
     if (!push) return;
     if (msg.headers) this.deliverTraced(push.userIds, push.frame, msg);
@@ -61,6 +66,8 @@ export class PushHub {
   }
 
   private deliverTraced(userIds: string[], frame: Uint8Array, msg: Msg): void {
+    // Every gateway sees every push; only those holding one of its users show it in the trace.
+    if (!userIds.some((userId) => this.users.has(userId))) return;
     const span = this.tracer.startSpan(
       'push.deliver',
       { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject } },

@@ -263,6 +263,8 @@ export class MessagesService {
         // A burned number (the insert failed, the process died) is a gap clients skip (docs/websocket.md).
         const inserted = await this.messages.insert(doc);
         if (!inserted && reserved.outcome === 'ok') {
+          // Nothing of this number will be pushed: later sends of the chat need not wait for what follows.
+          turn.done();
           // The store has this clientId from before Redis lost its answer: that message is the answer (the number
           // just drawn is burned).
           const earlier = dedupe ? await this.messages.findByDedupeKey(entry.chat._id, doc.dedupeKey) : null;

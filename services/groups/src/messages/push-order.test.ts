@@ -43,4 +43,19 @@ describe('PushOrder', () => {
     await settle();
     expect(order.busyChats).toBe(0);
   });
+
+  it('holds later turns behind an earlier one still out, even when a turn between them gives up first', async () => {
+    const order = new PushOrder();
+    const slow = order.turn('c');
+    const gaveUp = order.turn('c');
+    const later = order.turn('c');
+    let laterReady = false;
+    void later.ready.then(() => (laterReady = true));
+    gaveUp.done(); // a retry answered at once, say
+    await settle();
+    expect(laterReady).toBe(false);
+    slow.done();
+    await settle();
+    expect(laterReady).toBe(true);
+  });
 });

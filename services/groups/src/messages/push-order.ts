@@ -17,7 +17,9 @@ export class PushOrder {
   turn(chatId: string): PushTurn {
     const ready = this.tails.get(chatId) ?? Promise.resolve();
     let done!: () => void;
-    const mine = new Promise<void>((resolve) => (done = resolve));
+    const released = new Promise<void>((resolve) => (done = resolve));
+    // The next turn waits for this one and every one before it: a send that gives up early lets nobody jump ahead.
+    const mine = ready.then(() => released);
     this.tails.set(chatId, mine);
     void mine.then(() => {
       if (this.tails.get(chatId) === mine) this.tails.delete(chatId);
